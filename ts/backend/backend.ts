@@ -1,0 +1,56 @@
+/**
+ * The interface every backend implements. A backend owns one state of n
+ * tokens in R^d (row-major n*d) and advances it; it performs no validation
+ * (Simulation validates first) and never throws on numerics except through
+ * the status codes documented below.
+ */
+import type { BackendName, Precision } from '../types.js';
+
+/** Model codes shared with the kernel ABI (crates/kernel/src/abi.rs). */
+export const MODEL_CODE = { hardmax: 0, localmax: 1, softmax: 2 } as const;
+export type ModelCode = (typeof MODEL_CODE)[keyof typeof MODEL_CODE];
+
+/** Kernel status codes (crates/kernel/src/abi.rs). */
+export const STATUS = {
+  ok: 0,
+  badHandle: 1,
+  badArgument: 2,
+  outOfMemory: 3,
+  /** An alignment row had a non-finite maximum (overflow); the step stopped part-way. */
+  nonFinite: 4,
+} as const;
+
+/** Parameters that stay fixed between steps (set by Simulation). */
+export interface StepParams {
+  model: ModelCode;
+  /** γ = α/(1+α) in (0, 1). */
+  gamma: number;
+  /** Softmax inverse temperature (finite, >= 0). */
+  beta: number;
+  /** Relative tie tolerance τ >= 0. */
+  tau: number;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly precision: Precision;
+  readonly n: number;
+  readonly d: number;
+  /** Set the fixed parameters. */
+  setParams(p: StepParams): void;
+  /** Set A (d*d row-major), or null for the identity. */
+  setMatrix(A: Float64Array | null): void;
+  /** Overwrite the state with x (n*d row-major, f64; rounded to f32 in f32 precision). */
+  setPositions(x: Float64Array): void;
+  /**
+   * Advance deltas.length steps; step s uses δ = deltas[s] (ignored by softmax,
+   * 0 for hardmax). Returns a STATUS code and the number of steps completed.
+   */
+  step(deltas: Float64Array): { status: number; done: number };
+  /** A fresh Float64Array copy of the state, n*d row-major. */
+  positions(): Float64Array;
+  /** A zero-copy view of the state, valid until the next call into the backend. */
+  view(): Float64Array | Float32Array;
+  /** Release the memory. Idempotent. */
+  dispose(): void;
+}

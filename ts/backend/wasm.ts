@@ -1,0 +1,239 @@
+/**
+ * The wasm backend: loader, raw ABI, and views over wasm memory.
+ *
+ * Hand-written glue over the kernel's C ABI (crates/kernel/src/abi.rs), in the
+ * style of hash-wasm / xxhash-wasm. One module is compiled and instantiated
+ * once per realm; every simulation lives in that instance's single memory.
+ *
+ * Memory: the state of a simulation lives in wasm linear memory, owned by the
+ * kernel until `dispose()`. Typed-array views over it detach (length 0) when
+ * memory grows, which happens when another simulation is created, so views
+ * are rebuilt on every access and `view()` is only valid until the next call
+ * into the kernel.
+ */
+import type { Backend, StepParams } from './backend.js';
+import { STATUS } from './backend.js';
+import type { Precision } from '../types.js';
+
+/** The raw exports of kernel.wasm. Pointers are byte offsets into `memory`. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  ad_create(precision: number, n: number, d: number): number;
+  ad_last_status(): number;
+  ad_destroy(h: number): number;
+  ad_positions_ptr(h: number): number;
+  ad_matrix_ptr(h: number): number;
+  ad_deltas_ptr(h: number): number;
+  ad_deltas_cap(): number;
+  ad_bytes(h: number): number;
+  ad_set_identity(h: number, identity: number): number;
+  ad_set_params(h: number, model: number, gamma: number, beta: number, tau: number): number;
+  ad_step(h: number, k: number): number;
+  ad_last_done(h: number): number;
+}
+
+/** Where the kernel comes from: a URL, the bytes, or an already compiled module. */
+export type KernelSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
+
+/**
+ * A module that uses a v128 instruction (i8x16.popcnt of a splat), the probe of
+ * wasm-feature-detect: WebAssembly.validate accepts it only where SIMD runs.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** True when this JavaScript engine can run WebAssembly SIMD (simd128). */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Largest wasm32 linear memory (65 536 pages of 64 KiB). */
+export const WASM32_MAX_BYTES = 2 ** 32;
+/** Largest single buffer the kernel's allocator can hold (isize::MAX on wasm32). */
+export const WASM32_MAX_BUFFER = 2 ** 31 - 1;
+
+let kernelPromise: Promise<KernelExports> | null = null;
+let kernelSource: KernelSource | null = null;
+
+/**
+ * Use another source for kernel.wasm (for bundlers or a CDN) before the first
+ * simulation is created. Default: `new URL('../../pkg/kernel.wasm', import.meta.url)`.
+ */
+export function setKernelSource(source: KernelSource): void {
+  if (kernelPromise !== null) {
+    throw new Error('setKernelSource: the kernel is already loaded; call it before the first wasm simulation');
+  }
+  kernelSource = source;
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+async function compile(source: KernelSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source as BufferSource);
+  const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
+  if (url.protocol === 'file:' && isNode()) {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`kernel.wasm: fetching ${url.href} failed with HTTP ${response.status}`);
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Compile and instantiate the kernel once; later calls share the instance. */
+export function loadKernel(): Promise<KernelExports> {
+  if (kernelPromise === null) {
+    if (!wasmSimdSupported()) {
+      return Promise.reject(
+        new Error(
+          "backend 'wasm' needs WebAssembly SIMD (simd128), which this JavaScript engine does not support; use backend: 'js'",
+        ),
+      );
+    }
+    const source = kernelSource ?? new URL('../../pkg/kernel.wasm', import.meta.url);
+    kernelPromise = compile(source)
+      .then((module) => WebAssembly.instantiate(module, {}))
+      .then((instance) => instance.exports as unknown as KernelExports)
+      .catch((err: unknown) => {
+        kernelPromise = null;
+        const msg = err instanceof Error ? err.message : String(err);
+        throw new Error(`could not load kernel.wasm (${msg}); run \`npm run build\` to produce pkg/kernel.wasm`);
+      });
+  }
+  return kernelPromise;
+}
+
+/** Bytes the kernel allocates for a simulation of n tokens in R^d (see crates/kernel/src/sim.rs). */
+export function kernelBytes(precision: Precision, n: number, d: number): { total: number; largest: number } {
+  const size = precision === 'f64' ? 8 : 4;
+  const stride = Math.ceil(n / 8) * 8;
+  const buffers = [n * d * size, stride * d * size, 4 * stride * size, d * d * size, 4 * d * size, n * 4, 4096 * 8];
+  return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
+}
+
+function fmtBytes(b: number): string {
+  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Leak net: frees kernel memory of simulations that were garbage-collected without dispose(). */
+const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ k: KernelExports; h: number }>(({ k, h }) => {
+        k.ad_destroy(h);
+      })
+    : null;
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  #k: KernelExports;
+  #h: number;
+  #cap: number;
+  readonly #token = {};
+
+  private constructor(
+    k: KernelExports,
+    h: number,
+    readonly precision: Precision,
+    readonly n: number,
+    readonly d: number,
+  ) {
+    this.#k = k;
+    this.#h = h;
+    this.#cap = k.ad_deltas_cap();
+    registry?.register(this, { k, h }, this.#token);
+  }
+
+  /** Allocate a simulation in the kernel; RangeError when it cannot fit in wasm32 memory. */
+  static async create(precision: Precision, n: number, d: number): Promise<WasmBackend> {
+    const need = kernelBytes(precision, n, d);
+    if (need.largest > WASM32_MAX_BUFFER || need.total > WASM32_MAX_BYTES - 2 ** 24) {
+      throw new RangeError(
+        `n = ${n}, d = ${d} (${precision}) needs ${fmtBytes(need.total)} of wasm memory ` +
+          `(largest buffer ${fmtBytes(need.largest)}), more than wasm32 allows (4 GiB in all, 2 GiB per buffer); ` +
+          `use fewer tokens, precision 'f32', or backend 'js'`,
+      );
+    }
+    const k = await loadKernel();
+    const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d);
+    if (h === 0) {
+      const status = k.ad_last_status();
+      const inUse = k.memory.buffer.byteLength;
+      throw new RangeError(
+        status === STATUS.outOfMemory
+          ? `n = ${n}, d = ${d} (${precision}): wasm memory could not grow by ${fmtBytes(need.total)} ` +
+              `(${fmtBytes(inUse)} already in use; wasm32 allows 4 GiB); dispose other simulations or use backend 'js'`
+          : `the kernel refused n = ${n}, d = ${d}, precision ${precision} (status ${status})`,
+      );
+    }
+    return new WasmBackend(k, h, precision, n, d);
+  }
+
+  #view(ptr: number, len: number): Float64Array | Float32Array {
+    const buf = this.#k.memory.buffer;
+    return this.precision === 'f64' ? new Float64Array(buf, ptr, len) : new Float32Array(buf, ptr, len);
+  }
+
+  setParams(p: StepParams): void {
+    const s = this.#k.ad_set_params(this.#h, p.model, p.gamma, p.beta, p.tau);
+    if (s !== STATUS.ok) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s})`);
+  }
+
+  setMatrix(A: Float64Array | null): void {
+    if (A !== null) this.#view(this.#k.ad_matrix_ptr(this.#h), this.d * this.d).set(A);
+    this.#k.ad_set_identity(this.#h, A === null ? 1 : 0);
+  }
+
+  setPositions(x: Float64Array): void {
+    this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d).set(x);
+  }
+
+  step(deltas: Float64Array): { status: number; done: number } {
+    let done = 0;
+    while (done < deltas.length) {
+      const k = Math.min(this.#cap, deltas.length - done);
+      new Float64Array(this.#k.memory.buffer, this.#k.ad_deltas_ptr(this.#h), k).set(deltas.subarray(done, done + k));
+      const status = this.#k.ad_step(this.#h, k);
+      if (status !== STATUS.ok) return { status, done: done + this.#k.ad_last_done(this.#h) };
+      done += k;
+    }
+    return { status: STATUS.ok, done };
+  }
+
+  positions(): Float64Array {
+    return Float64Array.from(this.view());
+  }
+
+  view(): Float64Array | Float32Array {
+    return this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d);
+  }
+
+  /** Bytes of wasm memory held by this simulation. */
+  bytes(): number {
+    return this.#k.ad_bytes(this.#h);
+  }
+
+  /** Size of the whole wasm memory shared by all simulations, in bytes. */
+  memoryBytes(): number {
+    return this.#k.memory.buffer.byteLength;
+  }
+
+  dispose(): void {
+    if (this.#h !== 0) {
+      this.#k.ad_destroy(this.#h);
+      registry?.unregister(this.#token);
+      this.#h = 0;
+    }
+  }
+}

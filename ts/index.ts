@@ -1,0 +1,9 @@
+/**
+ * attention-dynamics: simulate and analyse self-attention dynamics.
+ * The public entry: re-exports only.
+ */
+export { Simulation } from './simulation.js';
+export type { SimulationOptions, Model, BackendName, Precision, DeltaOption, ScheduleSpec } from './types.js';
+export * as schedules from './schedules.js';
+export { wasmSimdSupported, setKernelSource } from './backend/wasm.js';
+export type { KernelSource } from './backend/wasm.js';
