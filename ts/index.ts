@@ -7,3 +7,6 @@ export type { SimulationOptions, Model, BackendName, Precision, DeltaOption, Sch
 export * as schedules from './schedules.js';
 export { wasmSimdSupported, setKernelSource } from './backend/wasm.js';
 export type { KernelSource } from './backend/wasm.js';
+export { initialPositions } from './init.js';
+export type { InitialKind, InitialPositionsOptions } from './init.js';
+export { SplitMix64 } from './prng.js';
