@@ -3,7 +3,7 @@
  * t = 0 for the first step) to δ(t) >= 0; the step from t to t+1 uses δ(t).
  * Infinity is a valid δ (every token is in every neighbourhood).
  */
-import type { DeltaOption, ScheduleSpec } from './types.js';
+import type { DeltaOption, GammaOption, GammaSpec, ScheduleSpec } from './types.js';
 
 /** δ(t) = delta for every t. */
 export function constant(delta: number): ScheduleSpec {
@@ -23,6 +23,21 @@ export function geometric(delta0: number, ratio: number): ScheduleSpec {
 /** δ(t) = values[k] for the last k with starts[k] <= t; starts[0] = 0 and starts strictly increase. */
 export function piecewise(starts: readonly number[], values: readonly number[]): ScheduleSpec {
   return checkSpec({ kind: 'piecewise', starts: [...starts], values: [...values] }, 'delta');
+}
+
+/** γ_t = 2/(t+2), the classic Frank–Wolfe step. */
+export function frankWolfe(): GammaSpec {
+  return { kind: 'frank-wolfe' };
+}
+
+/** γ_t = 1 − exp(−a(t+1)), a > 0. */
+export function expRise(a: number): GammaSpec {
+  return checkGammaSpec({ kind: 'exp-rise', a }, 'gamma');
+}
+
+/** γ_t = gamma0 · ratio^t (e.g. halving: gammaGeometric(0.5, 0.5) = 2^(−t−1)). */
+export function gammaGeometric(gamma0: number, ratio: number): GammaSpec {
+  return checkGammaSpec({ kind: 'geometric', gamma0, ratio }, 'gamma');
 }
 
 function fmt(v: unknown): string {
@@ -111,6 +126,65 @@ export function scheduleFunction(option: DeltaOption, name = 'delta'): (t: numbe
         return values[k] as number;
       };
     }
+  }
+}
+
+/** Validate a γ schedule object (the per-step values are checked when stepping). */
+export function checkGammaSpec(spec: GammaSpec, name: string): GammaSpec {
+  if (spec === null || typeof spec !== 'object') throw new TypeError(`${name} must be a schedule object; got ${fmt(spec)}`);
+  switch (spec.kind) {
+    case 'constant':
+      checkGamma(spec.gamma, `${name}.gamma`);
+      return spec;
+    case 'frank-wolfe':
+      return spec;
+    case 'exp-rise':
+      num(spec.a, `${name}.a`);
+      if (!(spec.a > 0)) throw new RangeError(`${name}.a must be > 0; got ${fmt(spec.a)}`);
+      return spec;
+    case 'geometric':
+      checkGamma(spec.gamma0, `${name}.gamma0`);
+      num(spec.ratio, `${name}.ratio`);
+      if (!(spec.ratio > 0 && spec.ratio <= 1)) throw new RangeError(`${name}.ratio must be in (0, 1]; got ${fmt(spec.ratio)}`);
+      return spec;
+    case 'piecewise': {
+      checkSpec({ kind: 'piecewise', starts: spec.starts, values: spec.values.map(() => 0) }, name);
+      spec.values.forEach((v, k) => checkGamma(v, `${name}.values[${k}]`));
+      return spec;
+    }
+    default:
+      throw new TypeError(
+        `${name}.kind must be 'constant', 'frank-wolfe', 'exp-rise', 'geometric' or 'piecewise'; got ${fmt((spec as { kind?: unknown }).kind)}`,
+      );
+  }
+}
+
+/** Check one step size: a number in (0, 1]. */
+export function checkGamma(v: unknown, name: string): number {
+  num(v, name);
+  if (!((v as number) > 0 && (v as number) <= 1)) throw new RangeError(`${name} must be in (0, 1]; got ${fmt(v)}`);
+  return v as number;
+}
+
+/** A validated γ option turned into a function of t (values of user functions are checked per step by the caller). */
+export function gammaFunction(option: GammaOption, name = 'gamma'): (t: number) => number {
+  if (typeof option === 'number') {
+    const g = checkGamma(option, name);
+    return () => g;
+  }
+  if (typeof option === 'function') return option;
+  const spec = checkGammaSpec(option, name);
+  switch (spec.kind) {
+    case 'constant':
+      return () => spec.gamma;
+    case 'frank-wolfe':
+      return (t) => 2 / (t + 2);
+    case 'exp-rise':
+      return (t) => 1 - Math.exp(-spec.a * (t + 1));
+    case 'geometric':
+      return (t) => spec.gamma0 * Math.pow(spec.ratio, t);
+    case 'piecewise':
+      return scheduleFunction({ kind: 'piecewise', starts: spec.starts, values: spec.values });
   }
 }
 

@@ -7,7 +7,15 @@
 import type { BackendName, Precision } from '../types.js';
 
 /** Model codes shared with the kernel ABI (crates/kernel/src/abi.rs). */
-export const MODEL_CODE = { hardmax: 0, localmax: 1, softmax: 2 } as const;
+export const MODEL_CODE = {
+  hardmax: 0,
+  localmax: 1,
+  softmax: 2,
+  'frank-wolfe': 3,
+  'softmax-markov': 4,
+  'sphere-sa': 5,
+  'sphere-usa': 6,
+} as const;
 export type ModelCode = (typeof MODEL_CODE)[keyof typeof MODEL_CODE];
 
 /** Kernel status codes (crates/kernel/src/abi.rs). */
@@ -18,17 +26,32 @@ export const STATUS = {
   outOfMemory: 3,
   /** An alignment row had a non-finite maximum (overflow); the step stopped part-way. */
   nonFinite: 4,
+  /** A token of norm 0 had to be projected to the sphere; the step stopped part-way. */
+  zeroNorm: 5,
 } as const;
+
+/** Discrete update codes: convex x + γ(y − x), or residual x + h V y. */
+export const UPDATE_CODE = { convex: 0, residual: 1 } as const;
+/** Sphere integrator codes. */
+export const INTEGRATOR_CODE = { euler: 0, 'euler-raw': 1, rk4: 2 } as const;
 
 /** Parameters that stay fixed between steps (set by Simulation). */
 export interface StepParams {
   model: ModelCode;
-  /** γ = α/(1+α) in (0, 1). */
-  gamma: number;
   /** Softmax inverse temperature (finite, >= 0). */
   beta: number;
   /** Relative tie tolerance τ >= 0. */
   tau: number;
+  /** Discrete update (UPDATE_CODE). */
+  update: number;
+  /** Residual step h (update 1). */
+  h: number;
+  /** Project every token to the unit sphere after each discrete step. */
+  sphere: boolean;
+  /** Sphere-model integrator (INTEGRATOR_CODE). */
+  integrator: number;
+  /** Sphere-model time step. */
+  dt: number;
 }
 
 export interface Backend {
@@ -38,15 +61,20 @@ export interface Backend {
   readonly d: number;
   /** Set the fixed parameters. */
   setParams(p: StepParams): void;
-  /** Set A (d*d row-major), or null for the identity. */
-  setMatrix(A: Float64Array | null): void;
+  /** Set A (alignments) or V (values), d*d row-major, or null for the identity. */
+  setMatrix(which: 'A' | 'V', M: Float64Array | null): void;
+  /** Set the SplitMix64 state used by the Markov-chain model. */
+  setSeed(state: bigint): void;
+  /** The current SplitMix64 state. */
+  seedState(): bigint;
   /** Overwrite the state with x (n*d row-major, f64; rounded to f32 in f32 precision). */
   setPositions(x: Float64Array): void;
   /**
-   * Advance deltas.length steps; step s uses δ = deltas[s] (ignored by softmax,
-   * 0 for hardmax). Returns a STATUS code and the number of steps completed.
+   * Advance deltas.length steps; step s uses δ = deltas[s] (read by localmax
+   * only) and γ = gammas[s] (read by the convex update only; same length).
+   * Returns a STATUS code and the number of steps completed.
    */
-  step(deltas: Float64Array): { status: number; done: number };
+  step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number };
   /** A fresh Float64Array copy of the state, n*d row-major. */
   positions(): Float64Array;
   /** A zero-copy view of the state, valid until the next call into the backend. */

@@ -1,84 +1,145 @@
 /**
- * The pure-TypeScript backend: the readable reference of SPEC.md §1 and the
+ * The pure-TypeScript backend: the readable reference of SPEC.md §1–2 and the
  * fallback where WebAssembly SIMD is missing. Same algorithm and order as the
- * kernel, written plainly:
+ * kernel (crates/kernel/src/attend.rs, sim.rs), written plainly.
  *
- *   for each token i (reading only the snapshot `old` of the state):
- *     q = A x_i;  a_j = q . x_j;  m = max_j a_j
- *     hardmax/localmax: C = { j : a_j >= m - δ - τ max(1,|m|) },  y = (Σ_{j∈C, ascending} x_j) / |C|
- *     softmax:          w_j = exp(β (a_j - m)),                   y = Σ_j w_j x_j / Σ_j w_j
- *     x_i <- x_i + γ (y - x_i)
+ * The attention pass, for each token i in ascending order, reading only a
+ * snapshot `src` of the state taken before the pass:
+ *
+ *     q = A x_i;  a_j = q · x_j;  m = max_j a_j
+ *     threshold (hardmax, localmax, frank-wolfe):
+ *         C = { j : a_j ≥ m − δ − τ·max(1,|m|) },  y = (Σ_{j∈C, ascending} x_j) / |C|
+ *     softmax (and sphere-sa):  w_j = exp(β(a_j − m)),  y = Σ_j w_j x_j / Σ_j w_j
+ *     sphere-usa:               y = exp(βm)/n · Σ_j exp(β(a_j − m)) x_j
+ *     softmax-markov:           J = first j with Σ_{k≤j} w_k > u·Σ_k w_k (u one uniform), y = x_J
+ *
+ * Discrete update of x_i: x_i + γ_t(y − x_i) (convex) or x_i + h V y (residual),
+ * then x_i/|x_i| with `sphere`. Sphere models integrate dx_i/dt = P⊥_{x_i}(V y_i).
  *
  * Memory: all buffers are allocated at construction; stepping allocates nothing.
  * In 'f32' precision the state is stored as float32 (rounded after every
  * step) while the arithmetic is float64.
  */
 import type { Backend, StepParams } from './backend.js';
-import { MODEL_CODE, STATUS } from './backend.js';
+import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend.js';
+import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
+
+/** Thrown inside a pass to stop it with a status code. */
+class StepFailure {
+  constructor(readonly status: number) {}
+}
 
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
   readonly #x: Float64Array | Float32Array;
-  readonly #old: Float64Array;
+  /** Snapshot read by the attention pass. */
+  readonly #src: Float64Array;
   readonly #a: Float64Array;
   readonly #q: Float64Array;
   readonly #y: Float64Array;
+  readonly #vy: Float64Array;
+  /** Sphere integrator buffers (n*d each; empty unless created with ode). */
+  readonly #stage: Float64Array;
+  readonly #field: Float64Array;
+  readonly #acc: Float64Array;
   #A: Float64Array | null = null;
-  #p: StepParams = { model: MODEL_CODE.hardmax, gamma: 0.5, beta: 1, tau: 0 };
+  #V: Float64Array | null = null;
+  #rng = new SplitMix64(0);
+  #p: StepParams = {
+    model: MODEL_CODE.hardmax,
+    beta: 1,
+    tau: 0,
+    update: UPDATE_CODE.convex,
+    h: 1,
+    sphere: false,
+    integrator: INTEGRATOR_CODE.rk4,
+    dt: 0.1,
+  };
 
   constructor(
     readonly precision: Precision,
     readonly n: number,
     readonly d: number,
+    ode = false,
   ) {
     this.#x = precision === 'f64' ? new Float64Array(n * d) : new Float32Array(n * d);
-    this.#old = new Float64Array(n * d);
+    this.#src = new Float64Array(n * d);
     this.#a = new Float64Array(n);
     this.#q = new Float64Array(d);
     this.#y = new Float64Array(d);
+    this.#vy = new Float64Array(d);
+    const odeLen = ode ? n * d : 0;
+    this.#stage = new Float64Array(odeLen);
+    this.#field = new Float64Array(odeLen);
+    this.#acc = new Float64Array(odeLen);
   }
 
   setParams(p: StepParams): void {
     this.#p = { ...p };
   }
 
-  setMatrix(A: Float64Array | null): void {
-    this.#A = A === null ? null : Float64Array.from(A);
+  setMatrix(which: 'A' | 'V', M: Float64Array | null): void {
+    const copy = M === null ? null : Float64Array.from(M);
+    if (which === 'A') this.#A = copy;
+    else this.#V = copy;
+  }
+
+  setSeed(state: bigint): void {
+    this.#rng = new SplitMix64(state);
+  }
+
+  seedState(): bigint {
+    return this.#rng.state;
   }
 
   setPositions(x: Float64Array): void {
     this.#x.set(x);
   }
 
-  step(deltas: Float64Array): { status: number; done: number } {
+  step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number } {
+    const { model, update } = this.#p;
     for (let s = 0; s < deltas.length; s++) {
-      const delta = this.#p.model === MODEL_CODE.localmax ? (deltas[s] as number) : 0;
-      if (!this.#stepOnce(delta)) return { status: STATUS.nonFinite, done: s };
+      try {
+        if (model >= MODEL_CODE['sphere-sa']) {
+          this.#odeStep();
+        } else {
+          const delta = model === MODEL_CODE.localmax ? (deltas[s] as number) : 0;
+          const gamma = gammas[s] as number;
+          if (!(delta >= 0) || (update === UPDATE_CODE.convex && !(gamma > 0 && gamma <= 1))) {
+            return { status: STATUS.badArgument, done: s };
+          }
+          this.#discreteStep(delta, gamma);
+        }
+      } catch (err) {
+        if (err instanceof StepFailure) return { status: err.status, done: s };
+        throw err;
+      }
     }
     return { status: STATUS.ok, done: deltas.length };
   }
 
-  /** One synchronous step; false if an alignment row overflowed (state then part-way). */
-  #stepOnce(delta: number): boolean {
+  /**
+   * The attention pass over the snapshot in #src: calls visit(i, y) for each
+   * token i ascending, y the row's weighted mean (a shared scratch vector).
+   */
+  #attend(delta: number, visit: (i: number, y: Float64Array) => void): void {
     const { n, d } = this;
-    const x = this.#x;
-    const old = this.#old;
+    const src = this.#src;
     const a = this.#a;
     const q = this.#q;
     const y = this.#y;
     const A = this.#A;
-    const { model, gamma, beta, tau } = this.#p;
-    old.set(x);
+    const { model, beta, tau } = this.#p;
     for (let i = 0; i < n; i++) {
       const xi = i * d;
       // q = A x_i
       for (let r = 0; r < d; r++) {
         if (A === null) {
-          q[r] = old[xi + r] as number;
+          q[r] = src[xi + r] as number;
         } else {
           let s = 0;
-          for (let c = 0; c < d; c++) s += (A[r * d + c] as number) * (old[xi + c] as number);
+          for (let c = 0; c < d; c++) s += (A[r * d + c] as number) * (src[xi + c] as number);
           q[r] = s;
         }
       }
@@ -86,37 +147,151 @@ export class JsBackend implements Backend {
       let m = -Infinity;
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let c = 0; c < d; c++) s += (q[c] as number) * (old[j * d + c] as number);
+        for (let c = 0; c < d; c++) s += (q[c] as number) * (src[j * d + c] as number);
         a[j] = s;
         if (!(s <= m)) m = s;
       }
-      if (!Number.isFinite(m)) return false;
+      if (!Number.isFinite(m)) throw new StepFailure(STATUS.nonFinite);
       y.fill(0);
-      if (model === MODEL_CODE.softmax) {
+      if (model === MODEL_CODE['softmax-markov']) {
+        let total = 0;
+        for (let j = 0; j < n; j++) {
+          const w = Math.exp(beta * ((a[j] as number) - m));
+          a[j] = w;
+          total += w;
+        }
+        const target = this.#rng.nextFloat() * total;
+        let pick = n - 1;
+        while (pick > 0 && !((a[pick] as number) > 0)) pick--;
+        let cum = 0;
+        for (let j = 0; j < n; j++) {
+          cum += a[j] as number;
+          if (cum > target) {
+            pick = j;
+            break;
+          }
+        }
+        for (let c = 0; c < d; c++) y[c] = src[pick * d + c] as number;
+      } else if (model === MODEL_CODE.softmax || model === MODEL_CODE['sphere-sa'] || model === MODEL_CODE['sphere-usa']) {
         let total = 0;
         for (let j = 0; j < n; j++) {
           const w = Math.exp(beta * ((a[j] as number) - m));
           total += w;
-          for (let c = 0; c < d; c++) y[c] = (y[c] as number) + w * (old[j * d + c] as number);
+          for (let c = 0; c < d; c++) y[c] = (y[c] as number) + w * (src[j * d + c] as number);
         }
-        for (let c = 0; c < d; c++) y[c] = (y[c] as number) / total;
+        const scale = model === MODEL_CODE['sphere-usa'] ? Math.exp(beta * m) / n : 1 / total;
+        if (!Number.isFinite(scale)) throw new StepFailure(STATUS.nonFinite);
+        for (let c = 0; c < d; c++) y[c] = (y[c] as number) * scale;
       } else {
         const threshold = m - delta - tau * Math.max(1, Math.abs(m));
         let count = 0;
         for (let j = 0; j < n; j++) {
           if ((a[j] as number) >= threshold) {
             count++;
-            for (let c = 0; c < d; c++) y[c] = (y[c] as number) + (old[j * d + c] as number);
+            for (let c = 0; c < d; c++) y[c] = (y[c] as number) + (src[j * d + c] as number);
           }
         }
         for (let c = 0; c < d; c++) y[c] = (y[c] as number) / count;
       }
-      for (let c = 0; c < d; c++) {
-        const xc = old[xi + c] as number;
-        x[xi + c] = xc + gamma * ((y[c] as number) - xc);
+      visit(i, y);
+    }
+  }
+
+  /** out = V v (V = identity when unset). */
+  #applyV(v: Float64Array, out: Float64Array): void {
+    const V = this.#V;
+    const d = this.d;
+    for (let r = 0; r < d; r++) {
+      if (V === null) {
+        out[r] = v[r] as number;
+      } else {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += (V[r * d + c] as number) * (v[c] as number);
+        out[r] = s;
       }
     }
-    return true;
+  }
+
+  #discreteStep(delta: number, gamma: number): void {
+    const { d } = this;
+    const x = this.#x;
+    const vy = this.#vy;
+    const { update, h, sphere } = this.#p;
+    this.#src.set(x);
+    this.#attend(delta, (i, y) => {
+      const xi = i * d;
+      if (update === UPDATE_CODE.convex) {
+        for (let c = 0; c < d; c++) {
+          const xc = this.#src[xi + c] as number;
+          x[xi + c] = xc + gamma * ((y[c] as number) - xc);
+        }
+      } else {
+        this.#applyV(y, vy);
+        for (let c = 0; c < d; c++) x[xi + c] = (this.#src[xi + c] as number) + h * (vy[c] as number);
+      }
+      if (sphere) normalizeRow(x, xi, d);
+    });
+  }
+
+  /** #field <- F(state): the state is #x (fromStage false) or #stage. */
+  #evalField(fromStage: boolean): void {
+    const { d } = this;
+    const field = this.#field;
+    const vy = this.#vy;
+    const raw = this.#p.integrator === INTEGRATOR_CODE['euler-raw'];
+    this.#src.set(fromStage ? this.#stage : this.#x);
+    const src = this.#src;
+    this.#attend(0, (i, y) => {
+      this.#applyV(y, vy);
+      const o = i * d;
+      if (raw) {
+        for (let c = 0; c < d; c++) field[o + c] = vy[c] as number;
+        return;
+      }
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += (src[o + c] as number) * (vy[c] as number);
+      for (let c = 0; c < d; c++) field[o + c] = (vy[c] as number) - dot * (src[o + c] as number);
+    });
+  }
+
+  /** #stage <- normalize(x + c·#field) row by row. */
+  #stageFromField(c: number): void {
+    const x = this.#x;
+    const stage = this.#stage;
+    const field = this.#field;
+    for (let k = 0; k < stage.length; k++) stage[k] = (x[k] as number) + c * (field[k] as number);
+    for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
+  }
+
+  #odeStep(): void {
+    const { dt, integrator } = this.#p;
+    const x = this.#x;
+    const stage = this.#stage;
+    const field = this.#field;
+    const acc = this.#acc;
+    if (integrator === INTEGRATOR_CODE.rk4) {
+      const half = 0.5 * dt;
+      this.#evalField(false);
+      acc.set(field);
+      this.#stageFromField(half);
+      this.#evalField(true);
+      for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + 2 * (field[k] as number);
+      this.#stageFromField(half);
+      this.#evalField(true);
+      for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + 2 * (field[k] as number);
+      this.#stageFromField(dt);
+      this.#evalField(true);
+      const sixth = dt / 6;
+      for (let k = 0; k < acc.length; k++) {
+        acc[k] = (acc[k] as number) + (field[k] as number);
+        stage[k] = (x[k] as number) + sixth * (acc[k] as number);
+      }
+    } else {
+      this.#evalField(false);
+      for (let k = 0; k < stage.length; k++) stage[k] = (x[k] as number) + dt * (field[k] as number);
+    }
+    for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
+    x.set(stage);
   }
 
   positions(): Float64Array {
@@ -130,4 +305,13 @@ export class JsBackend implements Backend {
   dispose(): void {
     /* nothing to free: the garbage collector owns the buffers */
   }
+}
+
+/** Scale row [o, o+d) of v to unit length; a StepFailure(zeroNorm) if it has none. */
+function normalizeRow(v: Float64Array | Float32Array, o: number, d: number): void {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += (v[o + c] as number) * (v[o + c] as number);
+  const norm = Math.sqrt(s);
+  if (!(norm > 0) || !Number.isFinite(norm)) throw new StepFailure(STATUS.zeroNorm);
+  for (let c = 0; c < d; c++) v[o + c] = (v[o + c] as number) / norm;
 }

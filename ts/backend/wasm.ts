@@ -18,16 +18,21 @@ import type { Precision } from '../types.js';
 /** The raw exports of kernel.wasm. Pointers are byte offsets into `memory`. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  ad_create(precision: number, n: number, d: number): number;
+  ad_create(precision: number, n: number, d: number, ode: number): number;
   ad_last_status(): number;
   ad_destroy(h: number): number;
   ad_positions_ptr(h: number): number;
-  ad_matrix_ptr(h: number): number;
+  ad_matrix_ptr(h: number, which: number): number;
   ad_deltas_ptr(h: number): number;
-  ad_deltas_cap(): number;
+  ad_gammas_ptr(h: number): number;
+  ad_schedule_cap(): number;
   ad_bytes(h: number): number;
-  ad_set_identity(h: number, identity: number): number;
-  ad_set_params(h: number, model: number, gamma: number, beta: number, tau: number): number;
+  ad_set_identity(h: number, which: number, identity: number): number;
+  ad_set_params(h: number, model: number, beta: number, tau: number): number;
+  ad_set_update(h: number, update: number, hstep: number, sphere: number): number;
+  ad_set_ode(h: number, integrator: number, dt: number): number;
+  ad_set_seed(h: number, hi: number, lo: number): number;
+  ad_seed_half(h: number, which: number): number;
   ad_step(h: number, k: number): number;
   ad_last_done(h: number): number;
 }
@@ -116,10 +121,11 @@ export function loadKernel(): Promise<KernelExports> {
 }
 
 /** Bytes the kernel allocates for a simulation of n tokens in R^d (see crates/kernel/src/sim.rs). */
-export function kernelBytes(precision: Precision, n: number, d: number): { total: number; largest: number } {
+export function kernelBytes(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
   const size = precision === 'f64' ? 8 : 4;
   const stride = Math.ceil(n / 8) * 8;
-  const buffers = [n * d * size, stride * d * size, 4 * stride * size, d * d * size, 4 * d * size, n * 4, 4096 * 8];
+  const buffers = [n * d * size, stride * d * size, 4 * stride * size, 2 * d * d * size, 5 * d * size, n * 4, 2 * 4096 * 8];
+  if (ode) buffers.push(n * d * size, n * d * size, n * d * size);
   return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
 }
 
@@ -151,13 +157,13 @@ export class WasmBackend implements Backend {
   ) {
     this.#k = k;
     this.#h = h;
-    this.#cap = k.ad_deltas_cap();
+    this.#cap = k.ad_schedule_cap();
     registry?.register(this, { k, h }, this.#token);
   }
 
   /** Allocate a simulation in the kernel; RangeError when it cannot fit in wasm32 memory. */
-  static async create(precision: Precision, n: number, d: number): Promise<WasmBackend> {
-    const need = kernelBytes(precision, n, d);
+  static async create(precision: Precision, n: number, d: number, ode = false): Promise<WasmBackend> {
+    const need = kernelBytes(precision, n, d, ode);
     if (need.largest > WASM32_MAX_BUFFER || need.total > WASM32_MAX_BYTES - 2 ** 24) {
       throw new RangeError(
         `n = ${n}, d = ${d} (${precision}) needs ${fmtBytes(need.total)} of wasm memory ` +
@@ -166,7 +172,7 @@ export class WasmBackend implements Backend {
       );
     }
     const k = await loadKernel();
-    const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d);
+    const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0);
     if (h === 0) {
       const status = k.ad_last_status();
       const inUse = k.memory.buffer.byteLength;
@@ -186,24 +192,42 @@ export class WasmBackend implements Backend {
   }
 
   setParams(p: StepParams): void {
-    const s = this.#k.ad_set_params(this.#h, p.model, p.gamma, p.beta, p.tau);
-    if (s !== STATUS.ok) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s})`);
+    const k = this.#k;
+    const s = [
+      k.ad_set_params(this.#h, p.model, p.beta, p.tau),
+      k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0),
+      k.ad_set_ode(this.#h, p.integrator, p.dt),
+    ];
+    if (s.some((v) => v !== STATUS.ok)) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s.join(',')})`);
   }
 
-  setMatrix(A: Float64Array | null): void {
-    if (A !== null) this.#view(this.#k.ad_matrix_ptr(this.#h), this.d * this.d).set(A);
-    this.#k.ad_set_identity(this.#h, A === null ? 1 : 0);
+  setMatrix(which: 'A' | 'V', M: Float64Array | null): void {
+    const w = which === 'A' ? 0 : 1;
+    if (M !== null) this.#view(this.#k.ad_matrix_ptr(this.#h, w), this.d * this.d).set(M);
+    this.#k.ad_set_identity(this.#h, w, M === null ? 1 : 0);
+  }
+
+  setSeed(state: bigint): void {
+    this.#k.ad_set_seed(this.#h, Number(BigInt.asUintN(32, state >> 32n)), Number(BigInt.asUintN(32, state)));
+  }
+
+  seedState(): bigint {
+    const hi = BigInt(this.#k.ad_seed_half(this.#h, 1) >>> 0);
+    const lo = BigInt(this.#k.ad_seed_half(this.#h, 0) >>> 0);
+    return (hi << 32n) | lo;
   }
 
   setPositions(x: Float64Array): void {
     this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d).set(x);
   }
 
-  step(deltas: Float64Array): { status: number; done: number } {
+  step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number } {
     let done = 0;
     while (done < deltas.length) {
       const k = Math.min(this.#cap, deltas.length - done);
-      new Float64Array(this.#k.memory.buffer, this.#k.ad_deltas_ptr(this.#h), k).set(deltas.subarray(done, done + k));
+      const buf = this.#k.memory.buffer;
+      new Float64Array(buf, this.#k.ad_deltas_ptr(this.#h), k).set(deltas.subarray(done, done + k));
+      new Float64Array(buf, this.#k.ad_gammas_ptr(this.#h), k).set(gammas.subarray(done, done + k));
       const status = this.#k.ad_step(this.#h, k);
       if (status !== STATUS.ok) return { status, done: done + this.#k.ad_last_done(this.#h) };
       done += k;

@@ -4,19 +4,22 @@
 //! nothing here panics on caller input.
 //!
 //! Status codes (mirrored in ts/backend/backend.ts):
-//! 0 ok, 1 bad handle, 2 bad argument, 3 out of memory, 4 non-finite alignment.
+//! 0 ok, 1 bad handle, 2 bad argument, 3 out of memory, 4 non-finite alignment,
+//! 5 a token of norm 0 could not be projected to the sphere.
 //!
 //! Pointers returned are byte offsets into wasm linear memory; they stay valid
 //! until the simulation is destroyed (buffers never move), but a JS view over
 //! them detaches whenever memory grows.
 
-use crate::sim::{Sim, StepError, DELTA_CAP};
+use crate::prng::SplitMix64;
+use crate::sim::{Sim, StepError, SCHEDULE_CAP};
 
 pub const OK: u32 = 0;
 pub const BAD_HANDLE: u32 = 1;
 pub const BAD_ARGUMENT: u32 = 2;
 pub const OUT_OF_MEMORY: u32 = 3;
 pub const NON_FINITE: u32 = 4;
+pub const ZERO_NORM: u32 = 5;
 
 /// Precision codes.
 pub const PREC_F64: u32 = 0;
@@ -60,15 +63,16 @@ macro_rules! with_sim {
     };
 }
 
-/// Create a simulation of n tokens in R^d. Returns its handle, or 0 with the
-/// reason in `ad_last_status` (2 bad argument, 3 out of memory).
+/// Create a simulation of n tokens in R^d (`ode` != 0 also allocates the
+/// sphere integrators' buffers). Returns its handle, or 0 with the reason in
+/// `ad_last_status` (2 bad argument, 3 out of memory).
 #[no_mangle]
-pub extern "C" fn ad_create(precision: u32, n: u32, d: u32) -> u32 {
+pub extern "C" fn ad_create(precision: u32, n: u32, d: u32, ode: u32) -> u32 {
     let t = table();
     let (n, d) = (n as usize, d as usize);
     let sim = match precision {
-        PREC_F64 => Sim::<f64>::new(n, d).map(AnySim::F64),
-        PREC_F32 => Sim::<f32>::new(n, d).map(AnySim::F32),
+        PREC_F64 => Sim::<f64>::new(n, d, ode != 0).map(AnySim::F64),
+        PREC_F32 => Sim::<f32>::new(n, d, ode != 0).map(AnySim::F32),
         _ => {
             t.last_status = BAD_ARGUMENT;
             return 0;
@@ -124,22 +128,33 @@ pub extern "C" fn ad_positions_ptr(h: u32) -> usize {
     with_sim!(h, s => s.x.as_mut_ptr() as usize, 0)
 }
 
-/// Byte offset of the row-major d*d matrix A (element type as positions); 0 for a bad handle.
+/// Byte offset of a row-major d*d matrix (element type as positions): which = 0
+/// for A (alignments), 1 for V (values); 0 for a bad handle or `which`.
 #[no_mangle]
-pub extern "C" fn ad_matrix_ptr(h: u32) -> usize {
-    with_sim!(h, s => s.a.as_mut_ptr() as usize, 0)
+pub extern "C" fn ad_matrix_ptr(h: u32, which: u32) -> usize {
+    with_sim!(h, s => match which {
+        0 => s.a.as_mut_ptr() as usize,
+        1 => s.v.as_mut_ptr() as usize,
+        _ => 0,
+    }, 0)
 }
 
-/// Byte offset of the f64 δ buffer (DELTA_CAP entries) read by the next `ad_step`.
+/// Byte offset of the f64 δ buffer (SCHEDULE_CAP entries) read by the next `ad_step`.
 #[no_mangle]
 pub extern "C" fn ad_deltas_ptr(h: u32) -> usize {
     with_sim!(h, s => s.deltas.as_mut_ptr() as usize, 0)
 }
 
-/// Number of δ values one `ad_step` call can take.
+/// Byte offset of the f64 γ buffer (SCHEDULE_CAP entries) read by the next `ad_step`.
 #[no_mangle]
-pub extern "C" fn ad_deltas_cap() -> u32 {
-    DELTA_CAP as u32
+pub extern "C" fn ad_gammas_ptr(h: u32) -> usize {
+    with_sim!(h, s => s.gammas.as_mut_ptr() as usize, 0)
+}
+
+/// Number of δ and γ values one `ad_step` call can take.
+#[no_mangle]
+pub extern "C" fn ad_schedule_cap() -> u32 {
+    SCHEDULE_CAP as u32
 }
 
 /// Bytes held by a simulation's buffers; 0 for a bad handle.
@@ -148,19 +163,50 @@ pub extern "C" fn ad_bytes(h: u32) -> usize {
     with_sim!(h, s => s.bytes(), 0)
 }
 
-/// Use the matrix buffer (identity = 0) or the identity (identity = 1).
+/// Use matrix `which` (0 A, 1 V) from its buffer (identity = 0) or as the identity (identity = 1).
 #[no_mangle]
-pub extern "C" fn ad_set_identity(h: u32, identity: u32) -> u32 {
-    with_sim!(h, s => { s.identity = identity != 0; OK }, BAD_HANDLE)
+pub extern "C" fn ad_set_identity(h: u32, which: u32, identity: u32) -> u32 {
+    let flag = identity != 0;
+    with_sim!(h, s => match which {
+        0 => { s.a_identity = flag; OK }
+        1 => { s.v_identity = flag; OK }
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
 }
 
-/// Set model (0 hardmax, 1 localmax, 2 softmax), γ in (0,1], β >= 0 finite, τ >= 0 finite.
+/// Set the model (0 hardmax, 1 localmax, 2 softmax, 3 frank-wolfe, 4 softmax-markov,
+/// 5 sphere-sa, 6 sphere-usa; 5 and 6 need a handle created with `ode`),
+/// β >= 0 finite, τ >= 0 finite.
 #[no_mangle]
-pub extern "C" fn ad_set_params(h: u32, model: u32, gamma: f64, beta: f64, tau: f64) -> u32 {
-    with_sim!(h, s => if s.set_params(model, gamma, beta, tau) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+pub extern "C" fn ad_set_params(h: u32, model: u32, beta: f64, tau: f64) -> u32 {
+    with_sim!(h, s => if s.set_params(model, beta, tau) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
 }
 
-/// Run k <= DELTA_CAP steps, step s using δ = deltas[s]. On failure the state
+/// Discrete update: 0 convex (γ per step), 1 residual x + h V y; sphere != 0 projects after.
+#[no_mangle]
+pub extern "C" fn ad_set_update(h: u32, update: u32, hstep: f64, sphere: u32) -> u32 {
+    with_sim!(h, s => if s.set_update(update, hstep, sphere != 0) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+}
+
+/// Sphere integrator (0 euler, 1 euler-raw, 2 rk4) and dt > 0.
+#[no_mangle]
+pub extern "C" fn ad_set_ode(h: u32, integrator: u32, dt: f64) -> u32 {
+    with_sim!(h, s => if s.set_ode(integrator, dt) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+}
+
+/// Set the SplitMix64 state to hi * 2^32 + lo.
+#[no_mangle]
+pub extern "C" fn ad_set_seed(h: u32, hi: u32, lo: u32) -> u32 {
+    with_sim!(h, s => { s.rng = SplitMix64::new(((hi as u64) << 32) | lo as u64); OK }, BAD_HANDLE)
+}
+
+/// The SplitMix64 state, high (which = 1) or low (which = 0) 32 bits.
+#[no_mangle]
+pub extern "C" fn ad_seed_half(h: u32, which: u32) -> u32 {
+    with_sim!(h, s => if which == 1 { (s.rng.state >> 32) as u32 } else { s.rng.state as u32 }, 0)
+}
+
+/// Run k <= SCHEDULE_CAP steps, step s using δ = deltas[s]. On failure the state
 /// holds the steps completed (`ad_last_done`) plus, for status 4, a part-way step.
 #[no_mangle]
 pub extern "C" fn ad_step(h: u32, k: u32) -> u32 {
@@ -169,6 +215,7 @@ pub extern "C" fn ad_step(h: u32, k: u32) -> u32 {
         Ok(()) => OK,
         Err(StepError::BadArgument) => BAD_ARGUMENT,
         Err(StepError::NonFinite) => NON_FINITE,
+        Err(StepError::ZeroNorm) => ZERO_NORM,
     }
 }
 

@@ -37,6 +37,7 @@ pub trait Real:
     fn to_f64(self) -> f64;
     fn exp(self) -> Self;
     fn abs(self) -> Self;
+    fn sqrt(self) -> Self;
     fn is_finite(self) -> bool;
 
     /// `out[r*stride + j] = sum_c q[r*d + c] * xt[c*stride + j]` for r < ROWS, j < stride.
@@ -240,6 +241,8 @@ macro_rules! real_impl {
             fn exp(self) -> Self { <$t>::exp(self) }
             #[inline(always)]
             fn abs(self) -> Self { <$t>::abs(self) }
+            #[inline(always)]
+            fn sqrt(self) -> Self { <$t>::sqrt(self) }
             #[inline(always)]
             fn is_finite(self) -> bool { <$t>::is_finite(self) }
 

@@ -1,33 +1,49 @@
-//! One simulation: n tokens in R^d and the scratch to step them, all sized
-//! at creation. Stepping allocates nothing.
+//! One simulation: n tokens in R^d, its matrices, per-step schedules and the
+//! scratch to step it, all sized at creation. Stepping allocates nothing.
 //!
-//! One step (SPEC.md §1), for every token i, in row blocks of `ROWS`:
-//! 1. q_i = A x_i (or x_i when A is the identity);
-//! 2. a_ij = q_i . x_j for all j (SIMD over j on the transposed state `xt`);
-//! 3. m_i = max_j a_ij; weights: hardmax/localmax 1 on C_i = {j : a_ij >= m_i - δ - τ max(1,|m_i|)},
-//!    softmax exp(β (a_ij - m_i));
-//! 4. y_i = Σ_j w_ij x_j / Σ_j w_ij and x_i <- x_i + γ (y_i - x_i).
-//! All reads of other tokens go through `xt`, a snapshot taken at the start of
-//! the step, so updating `x` row by row in place is a synchronous update.
+//! Discrete models (SPEC.md §1), one synchronous step: the attention pass
+//! (attend.rs) reads a snapshot taken at the start of the step, so each x_i
+//! is updated in place as soon as y_i is known:
+//! - convex update   x_i <- x_i + γ_t (y_i - x_i)           (γ_t from `gammas`)
+//! - residual update x_i <- x_i + h V y_i                    (SPEC §1.6)
+//! - then, with `sphere`, x_i <- x_i / |x_i|.
+//!
+//! Sphere ODE models (SPEC §2): field f_i = P⊥_{x_i}(V y_i) with y_i the
+//! softmax mean (SA) or (1/n) Σ_j exp(β a_ij) x_j (USA); integrators euler,
+//! euler-raw (x <- normalize(x + dt V y)) and rk4 with normalised stages.
 
-use crate::lanes::{Real, PAD, ROWS};
+use crate::attend::{Attn, Rule};
+use crate::lanes::Real;
+use crate::prng::SplitMix64;
 
-/// Model codes of the ABI.
 pub const MODEL_HARDMAX: u32 = 0;
 pub const MODEL_LOCALMAX: u32 = 1;
 pub const MODEL_SOFTMAX: u32 = 2;
+pub const MODEL_FRANK_WOLFE: u32 = 3;
+pub const MODEL_MARKOV: u32 = 4;
+pub const MODEL_SPHERE_SA: u32 = 5;
+pub const MODEL_SPHERE_USA: u32 = 6;
+
+pub const UPDATE_CONVEX: u32 = 0;
+pub const UPDATE_RESIDUAL: u32 = 1;
+
+pub const INTEGRATOR_EULER: u32 = 0;
+pub const INTEGRATOR_EULER_RAW: u32 = 1;
+pub const INTEGRATOR_RK4: u32 = 2;
+
+/// Number of per-step schedule values (δ, γ) one `step` call can take.
+pub const SCHEDULE_CAP: usize = 4096;
 
 /// Why a step could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepError {
-    /// Parameters were never set or are invalid.
+    /// A parameter is out of range or the model needs buffers it was not created with.
     BadArgument,
-    /// An alignment row had a non-finite maximum; the step stopped part-way.
+    /// An alignment row or a weight scale was not finite; the step stopped part-way.
     NonFinite,
+    /// A token had norm 0 where it had to be projected to the sphere; the step stopped part-way.
+    ZeroNorm,
 }
-
-/// Number of δ values the ABI can pass per `step` call.
-pub const DELTA_CAP: usize = 4096;
 
 /// Allocate a zeroed vector of `len` elements without aborting on failure.
 pub fn try_zeroed<T: Clone + Default>(len: usize) -> Option<Vec<T>> {
@@ -39,230 +55,302 @@ pub fn try_zeroed<T: Clone + Default>(len: usize) -> Option<Vec<T>> {
     Some(v)
 }
 
+fn identity<T: Real>(d: usize) -> Option<Vec<T>> {
+    let mut m: Vec<T> = try_zeroed(d.checked_mul(d)?)?;
+    for r in 0..d {
+        m[r * d + r] = T::ONE;
+    }
+    Some(m)
+}
+
+/// m v for a row-major d*d matrix (None = identity), into out.
+fn mat_vec<T: Real>(m: Option<&[T]>, v: &[T], out: &mut [T]) {
+    let d = v.len();
+    match m {
+        None => out.copy_from_slice(v),
+        Some(m) => {
+            for r in 0..d {
+                let mut s = T::ZERO;
+                for c in 0..d {
+                    s = s + m[r * d + c] * v[c];
+                }
+                out[r] = s;
+            }
+        }
+    }
+}
+
+/// Scale v to unit length; ZeroNorm if it has none.
+fn normalize<T: Real>(v: &mut [T]) -> Result<(), StepError> {
+    let mut s = T::ZERO;
+    for &x in v.iter() {
+        s = s + x * x;
+    }
+    let norm = s.sqrt();
+    if !(norm > T::ZERO) || !norm.is_finite() {
+        return Err(StepError::ZeroNorm);
+    }
+    for x in v.iter_mut() {
+        *x = *x / norm;
+    }
+    Ok(())
+}
+
 /// A simulation of n tokens in R^d in precision T.
 pub struct Sim<T: Real> {
     pub n: usize,
     pub d: usize,
     /// Row-major n*d state, updated in place.
     pub x: Vec<T>,
-    /// Row-major d*d matrix A; used unless `identity`.
+    /// Row-major d*d matrix A of the alignments (used unless `a_identity`).
     pub a: Vec<T>,
-    pub identity: bool,
-    /// δ per step for the next `step` call (f64 regardless of T).
+    pub a_identity: bool,
+    /// Row-major d*d value matrix V (used unless `v_identity`).
+    pub v: Vec<T>,
+    pub v_identity: bool,
+    /// δ per step for the next `step` call (localmax).
     pub deltas: Vec<f64>,
+    /// γ per step for the next `step` call (convex update).
+    pub gammas: Vec<f64>,
     pub model: u32,
-    pub gamma: T,
+    pub update: u32,
+    pub sphere: bool,
+    pub h: T,
     pub beta: T,
     pub tau: T,
+    pub integrator: u32,
+    pub dt: T,
+    pub rng: SplitMix64,
     /// Steps completed by the last `step` call.
     pub last_done: usize,
-    stride: usize,
-    xt: Vec<T>,
-    q: Vec<T>,
-    rows: Vec<T>,
-    y: Vec<T>,
-    members: Vec<u32>,
+    attn: Attn<T>,
+    vy: Vec<T>,
+    /// ODE buffers (n*d each; empty unless created with `ode`): stage state, field, accumulator.
+    stage: Vec<T>,
+    field: Vec<T>,
+    acc: Vec<T>,
 }
 
 impl<T: Real> Sim<T> {
-    /// Allocate a simulation; None if n or d is 0, a size overflows, or memory runs out.
-    pub fn new(n: usize, d: usize) -> Option<Self> {
+    /// Allocate a simulation; `ode` also allocates the three n*d buffers of the
+    /// sphere integrators. None if n or d is 0, a size overflows, or memory runs out.
+    pub fn new(n: usize, d: usize, ode: bool) -> Option<Self> {
         if n == 0 || d == 0 {
             return None;
         }
-        let stride = n.checked_add(PAD - 1)? / PAD * PAD;
         let nd = n.checked_mul(d)?;
-        let xt_len = stride.checked_mul(d)?;
-        let rows_len = stride.checked_mul(ROWS)?;
-        let dd = d.checked_mul(d)?;
-        let mut a: Vec<T> = try_zeroed(dd)?;
-        for r in 0..d {
-            a[r * d + r] = T::ONE;
-        }
+        let ode_len = if ode { nd } else { 0 };
         Some(Sim {
             n,
             d,
             x: try_zeroed(nd)?,
-            a,
-            identity: true,
-            deltas: try_zeroed(DELTA_CAP)?,
+            a: identity(d)?,
+            a_identity: true,
+            v: identity(d)?,
+            v_identity: true,
+            deltas: try_zeroed(SCHEDULE_CAP)?,
+            gammas: try_zeroed(SCHEDULE_CAP)?,
             model: MODEL_HARDMAX,
-            gamma: T::from_f64(0.5),
+            update: UPDATE_CONVEX,
+            sphere: false,
+            h: T::ONE,
             beta: T::ONE,
             tau: T::ZERO,
+            integrator: INTEGRATOR_RK4,
+            dt: T::from_f64(0.1),
+            rng: SplitMix64::new(0),
             last_done: 0,
-            stride,
-            xt: try_zeroed(xt_len)?,
-            q: try_zeroed(ROWS.checked_mul(d)?)?,
-            rows: try_zeroed(rows_len)?,
-            y: try_zeroed(d)?,
-            members: try_zeroed(n)?,
+            attn: Attn::new(n, d)?,
+            vy: try_zeroed(d)?,
+            stage: try_zeroed(ode_len)?,
+            field: try_zeroed(ode_len)?,
+            acc: try_zeroed(ode_len)?,
         })
     }
 
     /// Bytes held by this simulation's buffers.
     pub fn bytes(&self) -> usize {
         let t = core::mem::size_of::<T>();
-        (self.x.len() + self.a.len() + self.xt.len() + self.q.len() + self.rows.len() + self.y.len()) * t
-            + self.deltas.len() * 8
-            + self.members.len() * 4
+        (self.x.len() + self.a.len() + self.v.len() + self.vy.len() + self.stage.len() + self.field.len() + self.acc.len()) * t
+            + (self.deltas.len() + self.gammas.len()) * 8
+            + self.attn.bytes()
     }
 
-    /// Set the fixed parameters; returns false if any is out of range.
-    pub fn set_params(&mut self, model: u32, gamma: f64, beta: f64, tau: f64) -> bool {
-        let ok = model <= MODEL_SOFTMAX
-            && gamma > 0.0
-            && gamma <= 1.0
+    /// Set the model and its fixed parameters; false (and nothing changed) if out of range.
+    pub fn set_params(&mut self, model: u32, beta: f64, tau: f64) -> bool {
+        let ode_ready = self.stage.len() == self.n * self.d;
+        let ok = model <= MODEL_SPHERE_USA
+            && (model < MODEL_SPHERE_SA || ode_ready)
             && beta >= 0.0
             && beta.is_finite()
             && tau >= 0.0
             && tau.is_finite();
         if ok {
             self.model = model;
-            self.gamma = T::from_f64(gamma);
             self.beta = T::from_f64(beta);
             self.tau = T::from_f64(tau);
         }
         ok
     }
 
-    /// Run `k` steps; step s uses δ = deltas[s]. `k <= DELTA_CAP`.
+    /// Choose the discrete update: convex (γ per step) or residual x + h V y; `sphere` projects after.
+    pub fn set_update(&mut self, update: u32, h: f64, sphere: bool) -> bool {
+        let ok = update <= UPDATE_RESIDUAL && h.is_finite();
+        if ok {
+            self.update = update;
+            self.h = T::from_f64(h);
+            self.sphere = sphere;
+        }
+        ok
+    }
+
+    /// Choose the sphere integrator and its time step dt > 0.
+    pub fn set_ode(&mut self, integrator: u32, dt: f64) -> bool {
+        let ok = integrator <= INTEGRATOR_RK4 && dt > 0.0 && dt.is_finite();
+        if ok {
+            self.integrator = integrator;
+            self.dt = T::from_f64(dt);
+        }
+        ok
+    }
+
+    /// Run `k` steps; step s uses deltas[s] and gammas[s]. `k <= SCHEDULE_CAP`.
     pub fn step(&mut self, k: usize) -> Result<(), StepError> {
         self.last_done = 0;
-        if k > DELTA_CAP {
+        if k > SCHEDULE_CAP {
             return Err(StepError::BadArgument);
         }
         for s in 0..k {
-            let delta = if self.model == MODEL_LOCALMAX { self.deltas[s] } else { 0.0 };
-            if !(delta >= 0.0) {
-                return Err(StepError::BadArgument);
+            if self.model >= MODEL_SPHERE_SA {
+                self.ode_step()?;
+            } else {
+                let delta = if self.model == MODEL_LOCALMAX { self.deltas[s] } else { 0.0 };
+                let gamma = self.gammas[s];
+                if !(delta >= 0.0) || (self.update == UPDATE_CONVEX && !(gamma > 0.0 && gamma <= 1.0)) {
+                    return Err(StepError::BadArgument);
+                }
+                self.discrete_step(T::from_f64(delta), T::from_f64(gamma))?;
             }
-            self.step_once(T::from_f64(delta))?;
             self.last_done = s + 1;
         }
         Ok(())
     }
 
-    fn transpose(&mut self) {
-        let (n, d, stride) = (self.n, self.d, self.stride);
-        for i in 0..n {
-            let row = &self.x[i * d..i * d + d];
-            for (c, &v) in row.iter().enumerate() {
-                self.xt[c * stride + i] = v;
-            }
+    fn rule(&self, delta: T) -> Rule<T> {
+        match self.model {
+            MODEL_SOFTMAX | MODEL_SPHERE_SA => Rule::Softmax { beta: self.beta },
+            MODEL_SPHERE_USA => Rule::Exp { beta: self.beta },
+            MODEL_MARKOV => Rule::Sample { beta: self.beta },
+            _ => Rule::Threshold { delta, tau: self.tau },
         }
     }
 
-    fn step_once(&mut self, delta: T) -> Result<(), StepError> {
-        self.transpose();
-        let (n, d, stride) = (self.n, self.d, self.stride);
-        let mut i0 = 0;
-        while i0 < n {
-            let nr = if n - i0 < ROWS { n - i0 } else { ROWS };
-            self.load_queries(i0, nr);
-            T::align_rows(&self.q, d, &self.xt, stride, &mut self.rows);
-            for r in 0..nr {
-                self.update_row(i0 + r, r, delta)?;
+    fn discrete_step(&mut self, delta: T, gamma: T) -> Result<(), StepError> {
+        let rule = self.rule(delta);
+        let d = self.d;
+        let Sim { x, a, a_identity, v, v_identity, update, sphere, h, rng, attn, vy, .. } = self;
+        let a = if *a_identity { None } else { Some(&a[..]) };
+        let v = if *v_identity { None } else { Some(&v[..]) };
+        let (update, sphere, h) = (*update, *sphere, *h);
+        attn.load(x);
+        attn.run(a, rule, rng, |i, y| {
+            let xi = &mut x[i * d..i * d + d];
+            if update == UPDATE_CONVEX {
+                for (xv, &yv) in xi.iter_mut().zip(y) {
+                    *xv = *xv + gamma * (yv - *xv);
+                }
+            } else {
+                mat_vec(v, y, vy);
+                for (xv, &vv) in xi.iter_mut().zip(vy.iter()) {
+                    *xv = *xv + h * vv;
+                }
             }
-            i0 += nr;
+            if sphere {
+                normalize(xi)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// field <- F(src) where src is the state (from_stage = false) or the stage buffer.
+    fn eval_field(&mut self, from_stage: bool) -> Result<(), StepError> {
+        let rule = self.rule(T::ZERO);
+        let d = self.d;
+        let raw = self.integrator == INTEGRATOR_EULER_RAW;
+        let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, .. } = self;
+        let src: &[T] = if from_stage { &stage[..] } else { &x[..] };
+        let a = if *a_identity { None } else { Some(&a[..]) };
+        let v = if *v_identity { None } else { Some(&v[..]) };
+        attn.load(src);
+        attn.run(a, rule, rng, |i, y| {
+            mat_vec(v, y, vy);
+            let out = &mut field[i * d..i * d + d];
+            if raw {
+                out.copy_from_slice(vy);
+            } else {
+                // P⊥_{s_i} w = w - <s_i, w> s_i
+                let si = &src[i * d..i * d + d];
+                let mut dot = T::ZERO;
+                for (&sv, &wv) in si.iter().zip(vy.iter()) {
+                    dot = dot + sv * wv;
+                }
+                for ((o, &sv), &wv) in out.iter_mut().zip(si).zip(vy.iter()) {
+                    *o = wv - dot * sv;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// stage <- normalize(x + c * field), row by row.
+    fn stage_from_field(&mut self, c: T) -> Result<(), StepError> {
+        let d = self.d;
+        for i in 0..self.n {
+            let r = i * d..i * d + d;
+            for k in r.clone() {
+                self.stage[k] = self.x[k] + c * self.field[k];
+            }
+            normalize(&mut self.stage[r])?;
         }
         Ok(())
     }
 
-    /// q[r] = A x_{i0+r} for r < nr; rows nr..ROWS zero.
-    fn load_queries(&mut self, i0: usize, nr: usize) {
+    fn ode_step(&mut self) -> Result<(), StepError> {
+        let dt = self.dt;
         let d = self.d;
-        for r in 0..ROWS {
-            let qr = &mut self.q[r * d..r * d + d];
-            if r >= nr {
-                for v in qr.iter_mut() {
-                    *v = T::ZERO;
-                }
-                continue;
+        if self.integrator == INTEGRATOR_RK4 {
+            let two = T::from_f64(2.0);
+            let half = T::from_f64(0.5) * dt;
+            self.eval_field(false)?;
+            self.acc.copy_from_slice(&self.field);
+            self.stage_from_field(half)?;
+            self.eval_field(true)?;
+            for (a, &f) in self.acc.iter_mut().zip(&self.field) {
+                *a = *a + two * f;
             }
-            let xi = &self.x[(i0 + r) * d..(i0 + r) * d + d];
-            if self.identity {
-                qr.copy_from_slice(xi);
-            } else {
-                for (rr, qv) in qr.iter_mut().enumerate() {
-                    let arow = &self.a[rr * d..rr * d + d];
-                    let mut s = T::ZERO;
-                    for (&av, &xv) in arow.iter().zip(xi) {
-                        s = s + av * xv;
-                    }
-                    *qv = s;
-                }
+            self.stage_from_field(half)?;
+            self.eval_field(true)?;
+            for (a, &f) in self.acc.iter_mut().zip(&self.field) {
+                *a = *a + two * f;
             }
-        }
-    }
-
-    /// Weights for alignment row r (token i), mean y, and the in-place update of x_i.
-    fn update_row(&mut self, i: usize, r: usize, delta: T) -> Result<(), StepError> {
-        let (n, d, stride) = (self.n, self.d, self.stride);
-        let row = &mut self.rows[r * stride..r * stride + stride];
-        let m = T::row_max(row, n);
-        if !m.is_finite() {
-            return Err(StepError::NonFinite);
-        }
-        if self.model == MODEL_SOFTMAX {
-            let beta = self.beta;
-            let mut total = T::ZERO;
-            for v in row[..n].iter_mut() {
-                let w = (beta * (*v - m)).exp();
-                *v = w;
-                total = total + w;
-            }
-            for v in row[n..].iter_mut() {
-                *v = T::ZERO;
-            }
-            T::weighted_sums(row, d, &self.xt, stride, &mut self.y);
-            for yc in self.y.iter_mut() {
-                *yc = *yc / total;
+            self.stage_from_field(dt)?;
+            self.eval_field(true)?;
+            let sixth = dt / T::from_f64(6.0);
+            for (k, (a, &f)) in self.acc.iter_mut().zip(&self.field).enumerate() {
+                *a = *a + f;
+                self.stage[k] = self.x[k] + sixth * *a;
             }
         } else {
-            let absm = m.abs();
-            let scale = if absm > T::ONE { absm } else { T::ONE };
-            let thr = m - delta - self.tau * scale;
-            let mut count = 0usize;
-            for (j, &a) in row[..n].iter().enumerate() {
-                if a >= thr {
-                    self.members[count] = j as u32;
-                    count += 1;
-                }
-            }
-            // count >= 1: the argmax passes its own threshold (δ, τ >= 0).
-            if count == 0 {
-                return Err(StepError::NonFinite);
-            }
-            if count * 8 <= n {
-                // Sparse: gather members in ascending j (canonical order).
-                for c in 0..d {
-                    let col = &self.xt[c * stride..c * stride + n];
-                    let mut s = T::ZERO;
-                    for &j in &self.members[..count] {
-                        s = s + col[j as usize];
-                    }
-                    self.y[c] = s;
-                }
-            } else {
-                for v in row[..n].iter_mut() {
-                    *v = if *v >= thr { T::ONE } else { T::ZERO };
-                }
-                for v in row[n..].iter_mut() {
-                    *v = T::ZERO;
-                }
-                T::weighted_sums(row, d, &self.xt, stride, &mut self.y);
-            }
-            let cnt = T::from_usize(count);
-            for yc in self.y.iter_mut() {
-                *yc = *yc / cnt;
+            self.eval_field(false)?;
+            for k in 0..self.x.len() {
+                self.stage[k] = self.x[k] + dt * self.field[k];
             }
         }
-        let g = self.gamma;
-        let xi = &mut self.x[i * d..i * d + d];
-        for (xv, &yv) in xi.iter_mut().zip(&self.y) {
-            *xv = *xv + g * (yv - *xv);
+        // Normalise every row into stage first so a failure leaves x untouched.
+        for i in 0..self.n {
+            normalize(&mut self.stage[i * d..i * d + d])?;
         }
+        self.x.copy_from_slice(&self.stage);
         Ok(())
     }
 }

@@ -1,12 +1,16 @@
 //! Native tests of the scalar path on cases computed by hand (see comments).
 
 use crate::abi::*;
-use crate::sim::{Sim, MODEL_HARDMAX, MODEL_LOCALMAX, MODEL_SOFTMAX};
+use crate::prng::SplitMix64;
+use crate::sim::*;
 
 fn sim64(x: &[f64], n: usize, d: usize, model: u32, alpha: f64, beta: f64) -> Sim<f64> {
-    let mut s = Sim::<f64>::new(n, d).expect("alloc");
+    let mut s = Sim::<f64>::new(n, d, false).expect("alloc");
     s.x.copy_from_slice(x);
-    assert!(s.set_params(model, alpha / (1.0 + alpha), beta, 1e-12));
+    assert!(s.set_params(model, beta, 1e-12));
+    for g in s.gammas.iter_mut() {
+        *g = alpha / (1.0 + alpha);
+    }
     s
 }
 
@@ -67,7 +71,7 @@ fn nonsymmetric_matrix_by_hand() {
     // Token (0,1): q = (1,0), a = [2,0,1] -> {0} -> (1,0.5). Token (1,1): same row -> (1.5,0.5).
     let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
     s.a.copy_from_slice(&[0.0, 1.0, 0.0, 0.0]);
-    s.identity = false;
+    s.a_identity = false;
     s.step(1).unwrap();
     close(&s.x, &[1.5, 1.0 / 3.0, 1.0, 0.5, 1.5, 0.5], 1e-15);
 }
@@ -102,14 +106,16 @@ fn f32_matches_f64_on_block_remainders() {
     let n = 11;
     let d = 3;
     let x: Vec<f64> = (0..n * d).map(|k| ((k * 37 % 17) as f64 - 8.0) / 7.0).collect();
-    let mut a = Sim::<f64>::new(n, d).unwrap();
-    let mut b = Sim::<f32>::new(n, d).unwrap();
+    let mut a = Sim::<f64>::new(n, d, false).unwrap();
+    let mut b = Sim::<f32>::new(n, d, false).unwrap();
     a.x.copy_from_slice(&x);
     for (bv, &xv) in b.x.iter_mut().zip(&x) {
         *bv = xv as f32;
     }
-    assert!(a.set_params(MODEL_SOFTMAX, 0.4, 2.0, 1e-12));
-    assert!(b.set_params(MODEL_SOFTMAX, 0.4, 2.0, 1e-5));
+    assert!(a.set_params(MODEL_SOFTMAX, 2.0, 1e-12));
+    assert!(b.set_params(MODEL_SOFTMAX, 2.0, 1e-5));
+    a.gammas.iter_mut().for_each(|g| *g = 0.4);
+    b.gammas.iter_mut().for_each(|g| *g = 0.4);
     a.step(3).unwrap();
     b.step(3).unwrap();
     for (u, v) in a.x.iter().zip(&b.x) {
@@ -119,19 +125,27 @@ fn f32_matches_f64_on_block_remainders() {
 
 #[test]
 fn abi_rejects_bad_input_without_panicking() {
-    assert_eq!(ad_create(7, 3, 2), 0);
+    assert_eq!(ad_create(7, 3, 2, 0), 0);
     assert_eq!(ad_last_status(), BAD_ARGUMENT);
-    assert_eq!(ad_create(PREC_F64, 0, 2), 0);
+    assert_eq!(ad_create(PREC_F64, 0, 2, 0), 0);
     assert_eq!(ad_last_status(), BAD_ARGUMENT);
     assert_eq!(ad_step(0, 1), BAD_HANDLE);
     assert_eq!(ad_step(12345, 1), BAD_HANDLE);
-    let h = ad_create(PREC_F64, 3, 2);
+    let h = ad_create(PREC_F64, 3, 2, 0);
     assert_ne!(h, 0);
-    assert_eq!(ad_set_params(h, 9, 0.5, 1.0, 0.0), BAD_ARGUMENT);
-    assert_eq!(ad_set_params(h, MODEL_SOFTMAX, 0.0, 1.0, 0.0), BAD_ARGUMENT);
-    assert_eq!(ad_set_params(h, MODEL_SOFTMAX, 0.5, f64::NAN, 0.0), BAD_ARGUMENT);
-    assert_eq!(ad_set_params(h, MODEL_LOCALMAX, 0.5, 1.0, 0.0), OK);
+    assert_eq!(ad_set_params(h, 9, 1.0, 0.0), BAD_ARGUMENT);
+    assert_eq!(ad_set_params(h, MODEL_SOFTMAX, f64::NAN, 0.0), BAD_ARGUMENT);
+    assert_eq!(ad_set_params(h, MODEL_SOFTMAX, 1.0, -1.0), BAD_ARGUMENT);
+    // sphere models need a handle created with the ODE buffers
+    assert_eq!(ad_set_params(h, MODEL_SPHERE_SA, 1.0, 0.0), BAD_ARGUMENT);
+    assert_eq!(ad_set_ode(h, 2, 0.0), BAD_ARGUMENT);
+    assert_eq!(ad_set_update(h, 7, 1.0, 0), BAD_ARGUMENT);
+    assert_eq!(ad_matrix_ptr(h, 2), 0);
+    assert_eq!(ad_set_params(h, MODEL_LOCALMAX, 1.0, 0.0), OK);
     assert_eq!(ad_step(h, 1_000_000), BAD_ARGUMENT);
+    // gamma 0 (never set) is refused at step time, without moving anything
+    assert_eq!(ad_step(h, 1), BAD_ARGUMENT);
+    assert_eq!(ad_last_done(h), 0);
     assert_eq!(ad_destroy(h), OK);
     assert_eq!(ad_destroy(h), BAD_HANDLE);
     assert_eq!(ad_positions_ptr(h), 0);
@@ -143,4 +157,109 @@ fn overflow_is_reported_not_hidden() {
     let mut s = sim64(&x, 2, 2, MODEL_HARDMAX, 1.0, 1.0);
     assert_eq!(s.step(1), Err(crate::sim::StepError::NonFinite));
     assert_eq!(s.last_done, 0);
+}
+
+#[test]
+fn splitmix_reference_outputs() {
+    // Published SplitMix64 outputs for seed 1234567 (also checked in test/prng.test.ts).
+    let mut g = SplitMix64::new(1234567);
+    assert_eq!(g.next_u64(), 6457827717110365317);
+    assert_eq!(g.next_u64(), 3203168211198807973);
+    let mut z = SplitMix64::new(0);
+    assert_eq!(z.next_u64(), 16294208416658607535);
+}
+
+#[test]
+fn markov_draws_by_inverse_cdf() {
+    // beta = 0: uniform weights over 2 tokens (0 and 1 on a line); J_i = 0 iff u_i < 1/2,
+    // with u_0, u_1 the first two uniforms of the seed. gamma = 1 jumps to x_J.
+    let x = [0.0, 1.0];
+    let mut s = sim64(&x, 2, 1, MODEL_MARKOV, 1.0, 0.0);
+    s.gammas.iter_mut().for_each(|g| *g = 1.0);
+    s.rng = SplitMix64::new(99);
+    let mut g = SplitMix64::new(99);
+    let (u0, u1) = (g.next_f64(), g.next_f64());
+    s.step(1).unwrap();
+    let pick = |u: f64| if u < 0.5 { 0.0 } else { 1.0 };
+    assert_eq!(s.x, vec![pick(u0), pick(u1)]);
+    assert_eq!(s.rng, g);
+}
+
+#[test]
+fn residual_update_with_value_matrix() {
+    // Hardmax weights on X3; token 0 attends to itself: y_0 = (2,0). V = diag(2, 0), h = 0.25:
+    // x_0 <- (2,0) + 0.25 (4, 0) = (3, 0). Token 1: y = (0.5,1) -> (0,1) + 0.25 (1, 0) = (0.25, 1).
+    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    s.v.copy_from_slice(&[2.0, 0.0, 0.0, 0.0]);
+    s.v_identity = false;
+    assert!(s.set_update(UPDATE_RESIDUAL, 0.25, false));
+    s.step(1).unwrap();
+    close(&s.x[0..4], &[3.0, 0.0, 0.25, 1.0], 1e-15);
+}
+
+#[test]
+fn sphere_projection_after_discrete_step() {
+    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    assert!(s.set_update(UPDATE_CONVEX, 1.0, true));
+    s.step(1).unwrap();
+    // token 1 -> (0.25, 1) normalised
+    let r = (0.25f64 * 0.25 + 1.0).sqrt();
+    close(&s.x[2..4], &[0.25 / r, 1.0 / r], 1e-15);
+    // a token sent to the origin cannot be projected: (1,0) and (-1,0) averaging to 0 with gamma 1
+    let mut z = sim64(&[1.0, 0.0, -1.0, 0.0], 2, 2, MODEL_LOCALMAX, 1.0, 1.0);
+    z.gammas.iter_mut().for_each(|g| *g = 1.0);
+    z.deltas[0] = 10.0;
+    assert!(z.set_update(UPDATE_CONVEX, 1.0, true));
+    assert_eq!(z.step(1), Err(StepError::ZeroNorm));
+}
+
+fn ode64(x: &[f64], n: usize, d: usize, model: u32, beta: f64, integrator: u32, dt: f64) -> Sim<f64> {
+    let mut s = Sim::<f64>::new(n, d, true).expect("alloc");
+    s.x.copy_from_slice(x);
+    assert!(s.set_params(model, beta, 0.0));
+    assert!(s.set_ode(integrator, dt));
+    s
+}
+
+#[test]
+fn sphere_sa_euler_by_hand() {
+    // beta = 0, Q = K = V = I: field_i = xbar - <x_i, xbar> x_i. Tokens (1,0), (0,1):
+    // xbar = (1/2,1/2), field_0 = (0, 1/2); euler dt = 0.1: (1, 0.05)/|(1, 0.05)|.
+    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_SA, 0.0, INTEGRATOR_EULER, 0.1);
+    s.step(1).unwrap();
+    let r = (1.0f64 + 0.0025).sqrt();
+    close(&s.x, &[1.0 / r, 0.05 / r, 0.05 / r, 1.0 / r], 1e-15);
+}
+
+#[test]
+fn sphere_usa_field_by_hand() {
+    // USA, beta = 1: y_0 = (e (1,0) + (0,1))/2, field_0 = y_0 - <x_0,y_0> x_0 = (0, 1/2).
+    // euler-raw uses y itself: x_0 <- normalize((1,0) + dt (e/2, 1/2)).
+    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_USA, 1.0, INTEGRATOR_EULER, 0.2);
+    s.step(1).unwrap();
+    let r = (1.0f64 + 0.01).sqrt();
+    close(&s.x[0..2], &[1.0 / r, 0.1 / r], 1e-15);
+    let mut raw = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_USA, 1.0, INTEGRATOR_EULER_RAW, 0.2);
+    raw.step(1).unwrap();
+    let e = core::f64::consts::E;
+    let (a, b) = (1.0 + 0.2 * e / 2.0, 0.2 * 0.5);
+    let r = (a * a + b * b).sqrt();
+    close(&raw.x[0..2], &[a / r, b / r], 1e-15);
+}
+
+#[test]
+fn rk4_consensus_stays_on_sphere() {
+    // beta = 0 on a quarter arc: tokens approach each other and stay unit.
+    let c = (0.3f64).cos();
+    let s3 = (0.3f64).sin();
+    let x = [1.0, 0.0, c, s3, 0.0, 1.0];
+    let mut s = ode64(&x, 3, 2, MODEL_SPHERE_SA, 0.0, INTEGRATOR_RK4, 0.05);
+    let spread = |x: &[f64]| (x[0] * x[4] + x[1] * x[5]).acos();
+    let before = spread(&s.x);
+    s.step(200).unwrap();
+    for i in 0..3 {
+        let nrm = (s.x[2 * i] * s.x[2 * i] + s.x[2 * i + 1] * s.x[2 * i + 1]).sqrt();
+        assert!((nrm - 1.0).abs() < 1e-14);
+    }
+    assert!(spread(&s.x) < 1e-3 * before, "{} vs {}", spread(&s.x), before);
 }
