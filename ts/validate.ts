@@ -6,6 +6,7 @@
 import type { BackendName, DeltaOption, GammaOption, GammaSpec, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import { checkNumber as num, formatValue as fmt, checkSpec, checkGamma, checkGammaSpec } from './schedules.js';
 import { SplitMix64 } from './prng.js';
+import { checkWasmSize } from './backend/wasm.js';
 
 /** Options after validation: flat f64 copies, defaults filled in. */
 export interface ResolvedOptions {
@@ -147,6 +148,8 @@ export function resolveOptions(opts: SimulationOptions): ResolvedOptions {
     d = positiveInt(opts.d, 'd');
     if (n * d > MAX_ELEMENTS) throw new RangeError(`n*d = ${n * d} is larger than the supported ${MAX_ELEMENTS} numbers`);
     if (p.length !== n * d) throw new RangeError(`positions must have n*d = ${n}*${d} = ${n * d} entries; got ${p.length}`);
+    // Refuse an oversized wasm simulation before copying gigabytes of input.
+    if (backend === 'wasm') checkWasmSize(precision, n, d, isOde(model));
     positions = flatFinite(p, 'positions', d);
   } else if (Array.isArray(p)) {
     if (p.length === 0) throw new RangeError('positions must hold at least one token; got an empty array');

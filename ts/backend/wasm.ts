@@ -133,6 +133,23 @@ function fmtBytes(b: number): string {
   return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`;
 }
 
+/**
+ * Throw a RangeError when a simulation of n tokens in R^d cannot fit in wasm32
+ * memory (4 GiB in all, 2 GiB per buffer); cheap, so callers run it before
+ * copying any input. Returns the byte counts otherwise.
+ */
+export function checkWasmSize(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
+  const need = kernelBytes(precision, n, d, ode);
+  if (need.largest > WASM32_MAX_BUFFER || need.total > WASM32_MAX_BYTES - 2 ** 24) {
+    throw new RangeError(
+      `n = ${n}, d = ${d} (${precision}) needs ${fmtBytes(need.total)} of wasm memory ` +
+        `(largest buffer ${fmtBytes(need.largest)}), more than wasm32 allows (4 GiB in all, 2 GiB per buffer); ` +
+        `use fewer tokens, precision 'f32', or backend 'js'`,
+    );
+  }
+  return need;
+}
+
 /** Leak net: frees kernel memory of simulations that were garbage-collected without dispose(). */
 const registry =
   typeof FinalizationRegistry === 'function'
@@ -163,14 +180,7 @@ export class WasmBackend implements Backend {
 
   /** Allocate a simulation in the kernel; RangeError when it cannot fit in wasm32 memory. */
   static async create(precision: Precision, n: number, d: number, ode = false): Promise<WasmBackend> {
-    const need = kernelBytes(precision, n, d, ode);
-    if (need.largest > WASM32_MAX_BUFFER || need.total > WASM32_MAX_BYTES - 2 ** 24) {
-      throw new RangeError(
-        `n = ${n}, d = ${d} (${precision}) needs ${fmtBytes(need.total)} of wasm memory ` +
-          `(largest buffer ${fmtBytes(need.largest)}), more than wasm32 allows (4 GiB in all, 2 GiB per buffer); ` +
-          `use fewer tokens, precision 'f32', or backend 'js'`,
-      );
-    }
+    const need = checkWasmSize(precision, n, d, ode);
     const k = await loadKernel();
     const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0);
     if (h === 0) {
