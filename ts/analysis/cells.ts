@@ -1,0 +1,517 @@
+/**
+ * Dominance cells and B-Voronoi labels of the Frank–Wolfe reading of hardmax
+ * attention (SPEC.md §3 "Cells and B-Voronoi labels", §5.5; FW = arXiv 2508.09628).
+ *
+ * Given vertices v_0 .. v_{k−1} (normally the hull vertices of a state) and a
+ * d×d matrix B (identity by default):
+ *
+ *   cell(x) = argmax_k <B x, v_k>                      (the dominance cell, any B)
+ *   vor(x)  = argmin_k ‖x − v_k‖_B,  ‖z‖²_B = <B z, z>   (the B-Voronoi region, B positive definite)
+ *
+ * Every label carries its margin, the gap between the best and the second
+ * best score (Infinity when k = 1): a label with a small margin is decided by
+ * rounding. Ties go to the lowest vertex index. When all <B v_k, v_k> are
+ * equal the two labelings coincide (FW Proposition 4.5; SPEC §4 item 10).
+ *
+ * Layout: points, vertices and B are flat row-major arrays (point i at
+ * points[i*d .. i*d+d), vertex k at vertices[k*d .. k*d+d), B[r*d+c]); they are
+ * read during the call only, never written or kept. Results are fresh typed
+ * arrays owned by the caller. Arithmetic is float64 (Float32Array inputs are
+ * widened exactly). Scores are computed as q = B x (ascending column sums),
+ * then q·v_k, the order the backends use for alignments, so a label agrees
+ * with the engine's hardmax choice whenever the margin exceeds rounding.
+ *
+ * Units: scores <B x, v_k> and squared B-distances are in (coordinate units)²
+ * times the units of B; margins are in the same units.
+ */
+import { show } from '../prng.js';
+
+/** Labels of m points with their margins. */
+export interface Labels {
+  /** label[i] ∈ [0, k): the winning vertex of point i (lowest index on exact ties). */
+  label: Int32Array;
+  /**
+   * margin[i] ≥ 0: best minus second-best score (cells: <B x, v_top> − <B x, v_second>;
+   * Voronoi: second-smallest minus smallest squared B-distance). Infinity when k = 1.
+   */
+  margin: Float64Array;
+}
+
+// ---------------------------------------------------------------------------
+// validation helpers (shared by cells.ts, frankwolfe.ts and metastability.ts)
+
+/** @internal Integer ≥ min, named in the error. */
+export function checkInt(v: unknown, name: string, min = 1): number {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= ${min}; got ${show(v)}`);
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}; got ${show(v)}`);
+  return v;
+}
+
+/** @internal A flat array-like of at least `len` finite numbers, copied into a fresh Float64Array of length `len`. */
+export function readFlat(x: unknown, len: number, name: string, what: string): Float64Array {
+  if (x === null || typeof x !== 'object' || typeof (x as { length?: unknown }).length !== 'number') {
+    throw new TypeError(`${name} must be a flat row-major array (Float64Array, Float32Array or number[]) of ${what}; got ${show(x)}`);
+  }
+  const a = x as ArrayLike<unknown>;
+  if (a.length < len) throw new RangeError(`${name} must hold ${what} = ${len} numbers; got length ${a.length}`);
+  const out = new Float64Array(len);
+  for (let k = 0; k < len; k++) {
+    const v = a[k];
+    if (typeof v !== 'number') throw new TypeError(`${name}[${k}] must be a number; got ${show(v)}`);
+    if (!Number.isFinite(v)) throw new RangeError(`${name}[${k}] must be finite; got ${show(v)}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** @internal A d×d matrix (flat row-major, exactly d*d finite numbers) as a Float64Array copy, or null (identity) when absent. */
+export function readMatrixOpt(B: unknown, d: number, name = 'B'): Float64Array | null {
+  if (B === undefined || B === null) return null;
+  if (typeof B !== 'object' || typeof (B as { length?: unknown }).length !== 'number') {
+    throw new TypeError(`${name} must be a flat d*d row-major array (Float64Array or number[]) or undefined for the identity; got ${show(B)}`);
+  }
+  const len = (B as ArrayLike<unknown>).length;
+  if (len !== d * d) throw new RangeError(`${name} must be a d×d matrix with d*d = ${d * d} entries (row-major); got length ${len}`);
+  return readFlat(B, d * d, name, `d*d`);
+}
+
+/** @internal q = B x for x = X[o .. o+d) (q = x when B is null); ascending column sums. */
+export function applyB(B: Float64Array | null, X: ArrayLike<number>, o: number, d: number, q: Float64Array): void {
+  for (let r = 0; r < d; r++) {
+    if (B === null) {
+      q[r] = X[o + r] as number;
+    } else {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += (B[r * d + c] as number) * (X[o + c] as number);
+      q[r] = s;
+    }
+  }
+}
+
+/** @internal Dot product of q with X[o .. o+d). */
+export function dotAt(q: ArrayLike<number>, X: ArrayLike<number>, o: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += (q[c] as number) * (X[o + c] as number);
+  return s;
+}
+
+function checkOpts<T extends object>(v: unknown, name: string): T {
+  if (v === undefined) return {} as T;
+  if (v === null || typeof v !== 'object') throw new TypeError(`${name} must be an object; got ${show(v)}`);
+  return v as T;
+}
+
+function checkBoolOpt(v: unknown, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new TypeError(`${name} must be true or false; got ${show(v)}`);
+  return v;
+}
+
+/**
+ * Throws a RangeError naming B unless its symmetric part (B + Bᵀ)/2 is
+ * positive definite (Cholesky with a relative pivot floor of 1e-14). @internal
+ */
+export function checkPositiveDefinite(B: Float64Array | null, d: number, name = 'B'): void {
+  if (B === null) return;
+  const L = new Float64Array(d * d);
+  let scale = 0;
+  for (let k = 0; k < d * d; k++) scale = Math.max(scale, Math.abs(B[k] as number));
+  for (let j = 0; j < d; j++) {
+    let s = 0.5 * ((B[j * d + j] as number) + (B[j * d + j] as number));
+    for (let c = 0; c < j; c++) s -= (L[j * d + c] as number) ** 2;
+    if (!(s > 1e-14 * scale)) {
+      throw new RangeError(`${name} must be positive definite (its symmetric part) for B-norms; the Cholesky pivot ${j} is ${s}`);
+    }
+    const ljj = Math.sqrt(s);
+    L[j * d + j] = ljj;
+    for (let i = j + 1; i < d; i++) {
+      let t = 0.5 * ((B[i * d + j] as number) + (B[j * d + i] as number));
+      for (let c = 0; c < j; c++) t -= (L[i * d + c] as number) * (L[j * d + c] as number);
+      L[i * d + j] = t / ljj;
+    }
+  }
+}
+
+interface Prepared {
+  P: Float64Array;
+  V: Float64Array;
+  B: Float64Array | null;
+  m: number;
+  k: number;
+  d: number;
+}
+
+function prepare(points: unknown, m: unknown, d: unknown, vertices: unknown, k: unknown, B: unknown): Prepared {
+  const mm = checkInt(m, 'm');
+  const dd = checkInt(d, 'd');
+  const kk = checkInt(k, 'k');
+  const P = readFlat(points, mm * dd, 'points', 'm*d');
+  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
+  const M = readMatrixOpt(B, dd);
+  return { P, V, B: M, m: mm, k: kk, d: dd };
+}
+
+/** Best and second-best of scores s[0..k) (maximise), ties to the lowest index. */
+function top2(s: Float64Array, k: number): { best: number; gap: number } {
+  let best = 0;
+  let bv = s[0] as number;
+  let second = -Infinity;
+  for (let j = 1; j < k; j++) {
+    const v = s[j] as number;
+    if (v > bv) {
+      second = bv;
+      bv = v;
+      best = j;
+    } else if (v > second) {
+      second = v;
+    }
+  }
+  return { best, gap: k === 1 ? Infinity : bv - second };
+}
+
+/** Options of `cellLabels`. */
+export interface CellOptions {
+  /**
+   * Use unit directions v_k/|v_k| (Euclidean norm) in the argmax, as the
+   * `normalize_inner_product` switch of the authors' cells-18-07.py. A vertex
+   * at the origin keeps the zero direction. Default false.
+   */
+  normalize?: boolean;
+}
+
+/** Scores <B x, w_k> of every point against the directions w (k*d). */
+function dominance(pr: Prepared, W: Float64Array, label: Int32Array, margin: Float64Array): void {
+  const { P, B, m, k, d } = pr;
+  const q = new Float64Array(d);
+  const s = new Float64Array(k);
+  for (let i = 0; i < m; i++) {
+    applyB(B, P, i * d, d, q);
+    for (let j = 0; j < k; j++) s[j] = dotAt(q, W, j * d, d);
+    const t = top2(s, k);
+    label[i] = t.best;
+    margin[i] = t.gap;
+  }
+}
+
+function unitDirections(V: Float64Array, k: number, d: number): Float64Array {
+  const W = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += (V[j * d + c] as number) ** 2;
+    const r = Math.sqrt(s);
+    for (let c = 0; c < d; c++) W[j * d + c] = r > 0 ? (V[j * d + c] as number) / r : 0;
+  }
+  return W;
+}
+
+/**
+ * Dominance-cell labels: cell(x) = argmax_k <B x, v_k> for each of m points.
+ *
+ * @param points m*d numbers, row-major (read only)
+ * @param m number of points, integer ≥ 1
+ * @param d dimension, integer ≥ 1
+ * @param vertices k*d numbers, row-major: the vertex coordinates (not indices)
+ * @param k number of vertices, integer ≥ 1
+ * @param B d*d row-major (any real matrix; identity when undefined or null)
+ * @param opts `normalize`: argmax of <B x, v_k/|v_k|> instead
+ * @returns labels in [0, k) and margins (top minus second score)
+ */
+export function cellLabels(
+  points: ArrayLike<number>, m: number, d: number, vertices: ArrayLike<number>, k: number, B?: ArrayLike<number> | null, opts?: CellOptions,
+): Labels {
+  const pr = prepare(points, m, d, vertices, k, B);
+  const o = checkOpts<CellOptions>(opts, 'opts');
+  const normalize = checkBoolOpt(o.normalize, 'opts.normalize', false);
+  const label = new Int32Array(pr.m);
+  const margin = new Float64Array(pr.m);
+  dominance(pr, normalize ? unitDirections(pr.V, pr.k, pr.d) : pr.V, label, margin);
+  return { label, margin };
+}
+
+/** Squared B-distances of every point to every vertex: argmin and gap. */
+function voronoi(pr: Prepared, label: Int32Array, margin: Float64Array): void {
+  const { P, V, B, m, k, d } = pr;
+  const z = new Float64Array(d);
+  const q = new Float64Array(d);
+  const s = new Float64Array(k);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < d; c++) z[c] = (P[i * d + c] as number) - (V[j * d + c] as number);
+      applyB(B, z, 0, d, q);
+      s[j] = -dotAt(q, z, 0, d); // maximise −‖x − v_j‖²_B
+    }
+    const t = top2(s, k);
+    label[i] = t.best;
+    margin[i] = t.gap;
+  }
+}
+
+/**
+ * B-Voronoi labels: vor(x) = argmin_k ‖x − v_k‖_B with ‖z‖²_B = <B z, z>.
+ * The margin is the second-smallest minus the smallest squared B-distance
+ * (so in the equal-norm case it is exactly twice the cell margin, up to rounding).
+ *
+ * Arguments as `cellLabels`; B must have a positive definite symmetric part
+ * (RangeError otherwise), identity when undefined or null.
+ */
+export function voronoiLabels(
+  points: ArrayLike<number>, m: number, d: number, vertices: ArrayLike<number>, k: number, B?: ArrayLike<number> | null,
+): Labels {
+  const pr = prepare(points, m, d, vertices, k, B);
+  checkPositiveDefinite(pr.B, pr.d);
+  const label = new Int32Array(pr.m);
+  const margin = new Float64Array(pr.m);
+  voronoi(pr, label, margin);
+  return { label, margin };
+}
+
+/**
+ * Cell ownership: v_i owns its cell (v_i ∈ cell(v_i), strictly) iff
+ * <B v_i, v_j − v_i> < 0 for every other vertex j (SPEC §3). Under the
+ * Frank–Wolfe / hardmax step with A = B a vertex that owns its cell is its
+ * own unique argmax and never moves. Exactly equal vertices do not own
+ * (their difference is 0). k = 1: the single vertex owns.
+ *
+ * @param vertices k*d numbers, row-major (read only)
+ * @returns Uint8Array(k): 1 when v_i owns its cell, else 0
+ */
+export function ownsCell(vertices: ArrayLike<number>, k: number, d: number, B?: ArrayLike<number> | null): Uint8Array {
+  const kk = checkInt(k, 'k');
+  const dd = checkInt(d, 'd');
+  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
+  const M = readMatrixOpt(B, dd);
+  const out = new Uint8Array(kk);
+  const q = new Float64Array(dd);
+  for (let i = 0; i < kk; i++) {
+    applyB(M, V, i * dd, dd, q);
+    const self = dotAt(q, V, i * dd, dd);
+    let owns = 1;
+    for (let j = 0; j < kk && owns === 1; j++) {
+      if (j !== i && !(dotAt(q, V, j * dd, dd) - self < 0)) owns = 0;
+    }
+    out[i] = owns;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// 2D polygons (used by cellGrid and by metastability.ts)
+
+/**
+ * Convex hull of k points in the plane (p: k*2 numbers) by Andrew's monotone
+ * chain with floating-point orientation tests: the vertex indices in
+ * counter-clockwise order starting from the lowest (x, then y) point, points
+ * on edges dropped. Duplicates collapse to one index; one location gives [i],
+ * a collinear set gives its two end points. Orientation is decided in float64
+ * (not exact): points within rounding of an edge may be kept or dropped. @internal
+ */
+export function convexPolygon2d(p: ArrayLike<number>, k: number): Int32Array {
+  const idx = Array.from({ length: k }, (_, i) => i);
+  idx.sort((a, b) => (p[2 * a] as number) - (p[2 * b] as number) || (p[2 * a + 1] as number) - (p[2 * b + 1] as number) || a - b);
+  const cross = (o: number, a: number, b: number): number =>
+    ((p[2 * a] as number) - (p[2 * o] as number)) * ((p[2 * b + 1] as number) - (p[2 * o + 1] as number)) -
+    ((p[2 * a + 1] as number) - (p[2 * o + 1] as number)) * ((p[2 * b] as number) - (p[2 * o] as number));
+  // unique locations
+  const u: number[] = [];
+  for (const i of idx) {
+    const last = u[u.length - 1];
+    if (last === undefined || p[2 * last] !== p[2 * i] || p[2 * last + 1] !== p[2 * i + 1]) u.push(i);
+  }
+  if (u.length <= 2) return Int32Array.from(u);
+  const lower: number[] = [];
+  for (const i of u) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2] as number, lower[lower.length - 1] as number, i) <= 0) lower.pop();
+    lower.push(i);
+  }
+  const upper: number[] = [];
+  for (let a = u.length - 1; a >= 0; a--) {
+    const i = u[a] as number;
+    while (upper.length >= 2 && cross(upper[upper.length - 2] as number, upper[upper.length - 1] as number, i) <= 0) upper.pop();
+    upper.push(i);
+  }
+  lower.pop();
+  upper.pop();
+  const hull = lower.concat(upper);
+  return Int32Array.from(hull);
+}
+
+/**
+ * Euclidean distance from (x, y) to the convex polygon whose CCW vertices are
+ * rows `poly` of p (k*2 numbers): 0 inside or on the boundary (floating-point
+ * orientation), else the distance to the nearest edge. One vertex: the point
+ * distance; two: the segment distance. @internal
+ */
+export function polygonDistance(p: ArrayLike<number>, poly: Int32Array, x: number, y: number): number {
+  const h = poly.length;
+  if (h === 0) return NaN;
+  let inside = h >= 3;
+  let best = Infinity;
+  for (let a = 0; a < h; a++) {
+    const i = poly[a] as number;
+    const j = poly[(a + 1) % h] as number;
+    const ax = p[2 * i] as number;
+    const ay = p[2 * i + 1] as number;
+    const bx = p[2 * j] as number;
+    const by = p[2 * j + 1] as number;
+    const ex = bx - ax;
+    const ey = by - ay;
+    if (h >= 3 && ex * (y - ay) - ey * (x - ax) < 0) inside = false;
+    const ee = ex * ex + ey * ey;
+    let t = ee > 0 ? ((x - ax) * ex + (y - ay) * ey) / ee : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    const dx = x - (ax + t * ex);
+    const dy = y - (ay + t * ey);
+    const dist = Math.sqrt(dx * dx + dy * dy);
+    if (dist < best) best = dist;
+    if (h === 1) break;
+  }
+  return inside ? 0 : best;
+}
+
+// ---------------------------------------------------------------------------
+// grids for drawing (SPEC §5.5)
+
+/** The rectangle a grid covers. */
+export interface GridBounds {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+}
+
+/** Options of `cellGrid` (the switches of the authors' cells-18-07.py). */
+export interface CellGridOptions {
+  /** Unit-normalised inner product: argmax <B x, v_k/|v_k|>. Default false. */
+  normalize?: boolean;
+  /** Label only grid points inside conv{v_k} (others get −1), as cells.py does. Default true. */
+  clip?: boolean;
+  /** "All points vertices": throw a RangeError unless every v_k is a vertex of conv{v_k}. Default false. */
+  requireAllVertices?: boolean;
+  /** "Self included": throw a RangeError unless every v_k owns its cell (see `ownsCell`). Default false. */
+  requireSelfInclusion?: boolean;
+  /** Also compute the B-Voronoi labels (B positive definite) for an overlay. Default false. */
+  voronoi?: boolean;
+}
+
+/** A labelled 2D grid. Cell (r, c) is the point (xs[c], ys[r]); arrays are row-major with r = 0 at ymin (flip for a canvas, whose rows go down). */
+export interface CellGrid {
+  nx: number;
+  ny: number;
+  /** nx abscissae, linspace(xmin, xmax, nx) (xmin alone when nx = 1). */
+  xs: Float64Array;
+  /** ny ordinates, linspace(ymin, ymax, ny). */
+  ys: Float64Array;
+  /** ny*nx cell labels in [0, k), or −1 outside the hull when clipping. */
+  label: Int32Array;
+  /** ny*nx cell margins (NaN where the label is −1). */
+  margin: Float64Array;
+  /** ny*nx B-Voronoi labels (−1 outside the hull when clipping) when opts.voronoi, else null. */
+  voronoi: Int32Array | null;
+  /** owns[k] = 1 when v_k owns its cell. */
+  owns: Uint8Array;
+  /** hullVertex[k] = 1 when v_k is a vertex of conv{v_j} (floating-point orientation; duplicates: the lowest index). */
+  hullVertex: Uint8Array;
+}
+
+function linspace(a: number, b: number, num: number): Float64Array {
+  const out = new Float64Array(num);
+  if (num === 1) {
+    out[0] = a;
+    return out;
+  }
+  for (let i = 0; i < num; i++) out[i] = i === num - 1 ? b : a + ((b - a) * i) / (num - 1);
+  return out;
+}
+
+/**
+ * Label a 2D grid by dominance cell (and optionally by B-Voronoi region) for
+ * drawing the FW cell pictures of SPEC §5.5.
+ *
+ * @param bounds the rectangle (finite, xmin < xmax, ymin < ymax)
+ * @param resolution points per side (a number) or [nx, ny]; default 400 (SPEC: 400² here, 1000² in the authors' code)
+ * @param vertices k*2 numbers: the vertices v_k
+ * @param k number of vertices
+ * @param B 2×2 row-major, identity when undefined or null
+ * @param opts see `CellGridOptions`
+ */
+export function cellGrid(
+  bounds: GridBounds, resolution: number | readonly [number, number] | undefined, vertices: ArrayLike<number>, k: number,
+  B?: ArrayLike<number> | null, opts?: CellGridOptions,
+): CellGrid {
+  if (bounds === null || typeof bounds !== 'object') throw new TypeError(`bounds must be an object { xmin, xmax, ymin, ymax }; got ${show(bounds)}`);
+  for (const key of ['xmin', 'xmax', 'ymin', 'ymax'] as const) {
+    const v: unknown = bounds[key];
+    if (typeof v !== 'number') throw new TypeError(`bounds.${key} must be a number; got ${show(v)}`);
+    if (!Number.isFinite(v)) throw new RangeError(`bounds.${key} must be finite; got ${show(v)}`);
+  }
+  if (!(bounds.xmin < bounds.xmax)) throw new RangeError(`bounds.xmin must be < bounds.xmax; got ${bounds.xmin} and ${bounds.xmax}`);
+  if (!(bounds.ymin < bounds.ymax)) throw new RangeError(`bounds.ymin must be < bounds.ymax; got ${bounds.ymin} and ${bounds.ymax}`);
+  let nx: number;
+  let ny: number;
+  if (resolution === undefined) {
+    nx = ny = 400;
+  } else if (typeof resolution === 'number') {
+    nx = ny = checkInt(resolution, 'resolution');
+  } else if (Array.isArray(resolution) && resolution.length === 2) {
+    nx = checkInt(resolution[0], 'resolution[0]');
+    ny = checkInt(resolution[1], 'resolution[1]');
+  } else {
+    throw new TypeError(`resolution must be an integer >= 1 or a pair [nx, ny]; got ${show(resolution)}`);
+  }
+  if (nx * ny > 2 ** 26) throw new RangeError(`resolution: nx*ny = ${nx * ny} grid points is more than the supported 2^26`);
+  const o = checkOpts<CellGridOptions>(opts, 'opts');
+  const normalize = checkBoolOpt(o.normalize, 'opts.normalize', false);
+  const clip = checkBoolOpt(o.clip, 'opts.clip', true);
+  const requireAll = checkBoolOpt(o.requireAllVertices, 'opts.requireAllVertices', false);
+  const requireSelf = checkBoolOpt(o.requireSelfInclusion, 'opts.requireSelfInclusion', false);
+  const wantVor = checkBoolOpt(o.voronoi, 'opts.voronoi', false);
+  const kk = checkInt(k, 'k');
+  const V = readFlat(vertices, kk * 2, 'vertices', 'k*2');
+  const M = readMatrixOpt(B, 2);
+  if (wantVor) checkPositiveDefinite(M, 2);
+
+  const poly = convexPolygon2d(V, kk);
+  const hullVertex = new Uint8Array(kk);
+  for (const i of poly) hullVertex[i] = 1;
+  if (requireAll) {
+    const missing = [...hullVertex.keys()].filter((i) => hullVertex[i] === 0);
+    if (missing.length > 0) {
+      throw new RangeError(`opts.requireAllVertices: vertices ${missing.join(', ')} are not vertices of conv{v_k} (inside, on an edge, or duplicated)`);
+    }
+  }
+  const owns = ownsCell(V, kk, 2, M);
+  if (requireSelf) {
+    const missing = [...owns.keys()].filter((i) => owns[i] === 0);
+    if (missing.length > 0) throw new RangeError(`opts.requireSelfInclusion: vertices ${missing.join(', ')} do not own their cells`);
+  }
+
+  const xs = linspace(bounds.xmin, bounds.xmax, nx);
+  const ys = linspace(bounds.ymin, bounds.ymax, ny);
+  const m = nx * ny;
+  const P = new Float64Array(2 * m);
+  for (let r = 0; r < ny; r++) {
+    for (let c = 0; c < nx; c++) {
+      P[2 * (r * nx + c)] = xs[c] as number;
+      P[2 * (r * nx + c) + 1] = ys[r] as number;
+    }
+  }
+  const pr: Prepared = { P, V, B: M, m, k: kk, d: 2 };
+  const label = new Int32Array(m);
+  const margin = new Float64Array(m);
+  dominance(pr, normalize ? unitDirections(V, kk, 2) : V, label, margin);
+  let vor: Int32Array | null = null;
+  if (wantVor) {
+    vor = new Int32Array(m);
+    voronoi(pr, vor, new Float64Array(m));
+  }
+  if (clip) {
+    for (let g = 0; g < m; g++) {
+      if (polygonDistance(V, poly, P[2 * g] as number, P[2 * g + 1] as number) > 0) {
+        label[g] = -1;
+        margin[g] = NaN;
+        if (vor !== null) vor[g] = -1;
+      }
+    }
+  }
+  return { nx, ny, xs, ys, label, margin, voronoi: vor, owns, hullVertex };
+}

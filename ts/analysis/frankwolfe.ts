@@ -1,0 +1,677 @@
+/**
+ * Frank–Wolfe analysis of hardmax attention (SA_∞, SPEC.md §1.4; FW = arXiv 2508.09628):
+ *
+ *   closedFormPSD      Theorem 4.2 (B positive semidefinite, generic start): each token
+ *                      moves on a straight line to the vertex of its initial dominance cell,
+ *                      x_i^t = v_σ(i) + Π_{s<t}(1 − γ_s)·(x_i^0 − v_σ(i)),  σ(i) = cell(x_i^0)
+ *   closedFormDeviation the distance of a recorded run from that closed form
+ *   nsdEnergyBound     Theorem 3.1 as a report (B = −B_*, B_* SPD, γ_t = 2/(t+2), 0 ∈ K(0)):
+ *                      J(x_i^{t+1}) ≤ (2/(t+1))·λ_max(B_*)·diam(K(0))²,  J(x) = ½<B_* x, x>;
+ *                      the constant is reconstructed (SPEC §4 item 11), so a violation is
+ *                      reported, never thrown
+ *   symmetricEigen     a small dense cyclic Jacobi eigen-solver (λ_max above)
+ *   hullDistance       the distance from a point to a convex hull by Wolfe's nearest-point
+ *                      algorithm, with a certified lower bound (used by metastability.ts)
+ *
+ * Layout: states, vertices and matrices are flat row-major arrays (token i at
+ * x[i*d .. i*d+d); M[r*d+c]); inputs are read during the call only and never
+ * written or kept; results are fresh typed arrays owned by the caller.
+ * Arithmetic is float64.
+ */
+import { show } from '../prng.js';
+import type { Trajectory } from './trajectory.js';
+import { applyB, cellLabels, checkInt, dotAt, readFlat, readMatrixOpt } from './cells.js';
+
+// ---------------------------------------------------------------------------
+// Theorem 4.2: the closed form of the PSD case
+
+/** Closed-form trajectory of Theorem 4.2. */
+export interface ClosedFormPSD {
+  n: number;
+  d: number;
+  /** Number of steps T = gammas.length. */
+  steps: number;
+  /** σ(i) = cell(x_i^0) ∈ [0, k): the vertex token i moves to. */
+  sigma: Int32Array;
+  /** σ-margin of each token: top minus second <B x_i^0, v_k> (Infinity when k = 1). */
+  margin: Float64Array;
+  /** usable[i] = 1 when margin[i] ≥ opts.minMargin (tokens below it sit on a cell boundary, where the run may average vertices). */
+  usable: Uint8Array;
+  /** factor[t] = Π_{s<t}(1 − γ_s), t = 0..T (factor[0] = 1), a sequential float64 product. */
+  factor: Float64Array;
+  /**
+   * (T+1)*n*d numbers, the Trajectory layout: coordinate c of token i at step t is
+   * positions[(t*n + i)*d + c] = v_σ(i),c + factor[t]·(x_i,c^0 − v_σ(i),c).
+   */
+  positions: Float64Array;
+}
+
+/** Options of `closedFormPSD`. */
+export interface ClosedFormOptions {
+  /** Margin below which a token is flagged unusable (SPEC §4 item 9: 1e-9). Default 1e-9. */
+  minMargin?: number;
+}
+
+/**
+ * The predicted positions of Theorem 4.2 for steps t = 0..T.
+ *
+ * The theorem needs B positive semidefinite, tokens in conv{v_k} and every
+ * vertex owning its cell (`ownsCell`), in which case the vertices are fixed
+ * and the cells invariant; this function does not check those assumptions, it
+ * evaluates the formula.
+ *
+ * @param x0 n*d initial positions, row-major
+ * @param n tokens, d dimension (integers ≥ 1)
+ * @param vertices k*d vertex coordinates v_k, row-major
+ * @param k number of vertices
+ * @param gammas γ_0 .. γ_{T−1}, each finite in (0, 1] (γ_s is used by the step from s to s+1)
+ * @param B d*d row-major, identity when undefined or null
+ */
+export function closedFormPSD(
+  x0: ArrayLike<number>, n: number, d: number, vertices: ArrayLike<number>, k: number, gammas: ArrayLike<number>,
+  B?: ArrayLike<number> | null, opts?: ClosedFormOptions,
+): ClosedFormPSD {
+  const nn = checkInt(n, 'n');
+  const dd = checkInt(d, 'd');
+  const kk = checkInt(k, 'k');
+  const X = readFlat(x0, nn * dd, 'x0', 'n*d');
+  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
+  if (gammas === null || typeof gammas !== 'object' || typeof (gammas as { length?: unknown }).length !== 'number') {
+    throw new TypeError(`gammas must be an array of step sizes γ_0..γ_{T−1}; got ${show(gammas)}`);
+  }
+  const T = gammas.length;
+  const minMargin = opts?.minMargin ?? 1e-9;
+  if (typeof minMargin !== 'number' || !(minMargin >= 0)) throw new RangeError(`opts.minMargin must be a number >= 0; got ${show(minMargin)}`);
+  if ((T + 1) * nn * dd > 2 ** 28) throw new RangeError(`(T+1)*n*d = ${(T + 1) * nn * dd} numbers is more than the supported 2^28`);
+  const factor = new Float64Array(T + 1);
+  factor[0] = 1;
+  for (let s = 0; s < T; s++) {
+    const g: unknown = gammas[s];
+    if (typeof g !== 'number') throw new TypeError(`gammas[${s}] must be a number in (0, 1]; got ${show(g)}`);
+    if (!(g > 0 && g <= 1)) throw new RangeError(`gammas[${s}] must be in (0, 1]; got ${show(g)}`);
+    factor[s + 1] = (factor[s] as number) * (1 - g);
+  }
+  const { label: sigma, margin } = cellLabels(X, nn, dd, V, kk, B);
+  const usable = new Uint8Array(nn);
+  for (let i = 0; i < nn; i++) usable[i] = (margin[i] as number) >= minMargin ? 1 : 0;
+  const positions = new Float64Array((T + 1) * nn * dd);
+  for (let t = 0; t <= T; t++) {
+    const f = factor[t] as number;
+    for (let i = 0; i < nn; i++) {
+      const v = (sigma[i] as number) * dd;
+      const o = (t * nn + i) * dd;
+      for (let c = 0; c < dd; c++) {
+        const vc = V[v + c] as number;
+        positions[o + c] = vc + f * ((X[i * dd + c] as number) - vc);
+      }
+    }
+  }
+  return { n: nn, d: dd, steps: T, sigma, margin, usable, factor, positions };
+}
+
+/** How far a recorded run is from the closed form. */
+export interface ClosedFormDeviation {
+  /** Per snapshot: max over usable tokens of the Euclidean distance |x_i(t) − x_i^t (closed form)|. */
+  perSnapshot: Float64Array;
+  /** The largest of them (0 when nothing was compared). */
+  max: number;
+  /** Snapshot index and token of the largest deviation (−1 when nothing was compared). */
+  worstSnapshot: number;
+  worstToken: number;
+  /** Number of usable tokens compared. */
+  compared: number;
+}
+
+/**
+ * Compare a Trajectory with a closed form, snapshot by snapshot (snapshot s
+ * is compared with closed-form step times[s], which must be an integer in
+ * [0, cf.steps]). Tokens with usable[i] = 0 are skipped.
+ */
+export function closedFormDeviation(tr: Trajectory, cf: ClosedFormPSD): ClosedFormDeviation {
+  checkTrajectory(tr, 'tr');
+  if (tr.n !== cf.n || tr.d !== cf.d) throw new RangeError(`tr has n = ${tr.n}, d = ${tr.d} but the closed form has n = ${cf.n}, d = ${cf.d}`);
+  const { n, d, count } = tr;
+  const per = new Float64Array(count);
+  let max = 0;
+  let worstSnapshot = -1;
+  let worstToken = -1;
+  let compared = 0;
+  for (let i = 0; i < n; i++) compared += cf.usable[i] as number;
+  for (let s = 0; s < count; s++) {
+    const t = tr.times[s] as number;
+    if (!Number.isInteger(t) || t < 0 || t > cf.steps) throw new RangeError(`tr.times[${s}] = ${t} is outside the closed form's steps 0..${cf.steps}`);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      if (cf.usable[i] === 0) continue;
+      let e = 0;
+      for (let c = 0; c < d; c++) e += ((tr.data[(s * n + i) * d + c] as number) - (cf.positions[(t * n + i) * d + c] as number)) ** 2;
+      e = Math.sqrt(e);
+      if (e > worst) worst = e;
+      if (worstToken < 0 || e > max) {
+        max = e;
+        worstSnapshot = s;
+        worstToken = i;
+      }
+    }
+    per[s] = worst;
+  }
+  return { perSnapshot: per, max, worstSnapshot, worstToken, compared };
+}
+
+function checkTrajectory(tr: unknown, name: string): asserts tr is Trajectory {
+  const t = tr as Partial<Trajectory> | null;
+  if (t === null || typeof t !== 'object' || typeof t.n !== 'number' || typeof t.d !== 'number' || typeof t.count !== 'number' || !t.data || !t.times) {
+    throw new TypeError(`${name} must be a Trajectory { n, d, count, times, data } (e.g. Recorder.trajectory()); got ${show(tr)}`);
+  }
+  if (t.data.length < t.count * t.n * t.d || t.times.length < t.count) {
+    throw new RangeError(`${name} holds fewer numbers than count*n*d = ${t.count * t.n * t.d} or fewer times than count = ${t.count}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// dense symmetric eigen-solver
+
+/** Eigen-decomposition of a symmetric matrix. */
+export interface SymmetricEigen {
+  /** Eigenvalues, ascending. */
+  values: Float64Array;
+  /** d*d row-major; column j (vectors[r*d + j], r = 0..d−1) is a unit eigenvector of values[j]. */
+  vectors: Float64Array;
+  /** Jacobi sweeps used. */
+  sweeps: number;
+}
+
+/**
+ * Eigenvalues and eigenvectors of a small dense symmetric d×d matrix by the
+ * cyclic Jacobi method (rotations chosen as in Golub & Van Loan 8.5, sweeps
+ * until the off-diagonal Frobenius norm is below 1e-15 of the matrix norm, at
+ * most 100 sweeps). O(d³) per sweep: meant for d up to a few hundred.
+ * Eigenvalues are accurate to about 1e-15·‖S‖_F.
+ *
+ * @param S d*d row-major, symmetric to 1e-10 relative (RangeError otherwise; the symmetric part is used)
+ */
+export function symmetricEigen(S: ArrayLike<number>, d: number): SymmetricEigen {
+  const dd = checkInt(d, 'd');
+  const M = readFlat(S, dd * dd, 'S', 'd*d');
+  if ((S as ArrayLike<number>).length !== dd * dd) throw new RangeError(`S must have d*d = ${dd * dd} entries; got ${(S as ArrayLike<number>).length}`);
+  let scale = 0;
+  for (let q = 0; q < dd * dd; q++) scale = Math.max(scale, Math.abs(M[q] as number));
+  for (let r = 0; r < dd; r++) {
+    for (let c = r + 1; c < dd; c++) {
+      const a = M[r * dd + c] as number;
+      const b = M[c * dd + r] as number;
+      if (Math.abs(a - b) > 1e-10 * scale) throw new RangeError(`S must be symmetric; S[${r}][${c}] = ${a} but S[${c}][${r}] = ${b}`);
+      M[r * dd + c] = M[c * dd + r] = 0.5 * (a + b);
+    }
+  }
+  const Vv = new Float64Array(dd * dd);
+  for (let r = 0; r < dd; r++) Vv[r * dd + r] = 1;
+  let fro = 0;
+  for (let q = 0; q < dd * dd; q++) fro += (M[q] as number) ** 2;
+  const target = 1e-30 * fro; // (1e-15·‖S‖_F)²
+  let sweeps = 0;
+  for (; sweeps < 100; sweeps++) {
+    let off = 0;
+    for (let r = 0; r < dd; r++) for (let c = r + 1; c < dd; c++) off += 2 * (M[r * dd + c] as number) ** 2;
+    if (!(off > target)) break;
+    for (let p = 0; p < dd; p++) {
+      for (let q = p + 1; q < dd; q++) {
+        const apq = M[p * dd + q] as number;
+        if (apq === 0) continue;
+        const app = M[p * dd + p] as number;
+        const aqq = M[q * dd + q] as number;
+        const tau = (aqq - app) / (2 * apq);
+        const t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = t * c;
+        // A <- Jᵀ A J on rows/columns p, q
+        for (let r = 0; r < dd; r++) {
+          const arp = M[r * dd + p] as number;
+          const arq = M[r * dd + q] as number;
+          M[r * dd + p] = c * arp - s * arq;
+          M[r * dd + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < dd; r++) {
+          const apr = M[p * dd + r] as number;
+          const aqr = M[q * dd + r] as number;
+          M[p * dd + r] = c * apr - s * aqr;
+          M[q * dd + r] = s * apr + c * aqr;
+        }
+        M[p * dd + q] = M[q * dd + p] = 0;
+        for (let r = 0; r < dd; r++) {
+          const vrp = Vv[r * dd + p] as number;
+          const vrq = Vv[r * dd + q] as number;
+          Vv[r * dd + p] = c * vrp - s * vrq;
+          Vv[r * dd + q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: dd }, (_, j) => j).sort((a, b) => (M[a * dd + a] as number) - (M[b * dd + b] as number));
+  const values = new Float64Array(dd);
+  const vectors = new Float64Array(dd * dd);
+  order.forEach((j, jj) => {
+    values[jj] = M[j * dd + j] as number;
+    for (let r = 0; r < dd; r++) vectors[r * dd + jj] = Vv[r * dd + j] as number;
+  });
+  return { values, vectors, sweeps };
+}
+
+/** λ_max of a symmetric d×d matrix (Jacobi; see `symmetricEigen`). */
+export function lambdaMax(S: ArrayLike<number>, d: number): number {
+  const e = symmetricEigen(S, d);
+  return e.values[e.values.length - 1] as number;
+}
+
+// ---------------------------------------------------------------------------
+// distance to a convex hull
+
+/** Result of `hullDistance`. */
+export interface HullDistance {
+  /** Upper bound on the distance: |y − z| for the returned point y of the hull. */
+  distance: number;
+  /** Certified lower bound max(0, min_j <y − z, p_j − z>/|y − z|) from the hyperplane through y normal to y − z (equal to distance when that is 0). */
+  lower: number;
+  /** The hull point y found (d numbers), a convex combination of the rows. */
+  point: Float64Array;
+  /** Major iterations (corral changes) used. */
+  iterations: number;
+  /** True when distance − lower ≤ tolerance or a stop threshold was crossed; false when rounding stalled the search first or the cap was hit. */
+  converged: boolean;
+}
+
+/** Options of `hullDistance`. */
+export interface HullDistanceOptions {
+  /** Stop when distance − lower ≤ tolerance (coordinate units). Default 1e-12·max(1, max_j |p_j − z|). */
+  tolerance?: number;
+  /** Cap on major iterations. Default 50·(m + d). */
+  maxIterations?: number;
+  /** Stop early once distance ≤ stopBelow + tolerance (membership decided: inside, up to the tolerance). Default −Infinity (never). */
+  stopBelow?: number;
+  /** Stop early once lower > stopAbove (membership decided: outside). Default Infinity (never). */
+  stopAbove?: number;
+}
+
+/**
+ * Euclidean distance from z to conv{p_0 .. p_{m−1}} by Wolfe's nearest-point
+ * algorithm (Wolfe 1976): a Frank–Wolfe method whose linear step picks
+ * s = argmin_j <y − z, p_j> and whose correction step re-solves the affine
+ * least-squares problem on the current corral exactly, so it ends after
+ * finitely many steps in exact arithmetic, even where plain or pairwise
+ * Frank–Wolfe crawls (thin simplices). Every iterate gives the upper bound
+ * |y − z| and, from the hyperplane through y normal to y − z, the certified
+ * lower bound min_j <y − z, p_j − z>/|y − z|. The run stops when they are
+ * within `tolerance`, when an early-stop threshold is crossed, or when
+ * rounding stalls progress (converged = false; the bounds are still valid).
+ * Attainable accuracy: about 1e-15 of the scale max_j |p_j − z|.
+ *
+ * @param points m*d row-major (read only); z: d numbers
+ */
+export function hullDistance(points: ArrayLike<number>, m: number, d: number, z: ArrayLike<number>, opts?: HullDistanceOptions): HullDistance {
+  const mm = checkInt(m, 'm');
+  const dd = checkInt(d, 'd');
+  const P = readFlat(points, mm * dd, 'points', 'm*d');
+  const Z = readFlat(z, dd, 'z', 'd');
+  const o = opts ?? {};
+  const num = (v: unknown, name: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`opts.${name} must be a number; got ${show(v)}`);
+    return v;
+  };
+  const tol = num(o.tolerance, 'tolerance', NaN);
+  if (!Number.isNaN(tol) && !(tol >= 0)) throw new RangeError(`opts.tolerance must be >= 0; got ${show(tol)}`);
+  const maxIt = num(o.maxIterations, 'maxIterations', 50 * (mm + dd));
+  if (!(maxIt >= 0)) throw new RangeError(`opts.maxIterations must be >= 0; got ${show(maxIt)}`);
+  return nearestPoint(P, mm, dd, Z, tol, maxIt, num(o.stopBelow, 'stopBelow', -Infinity), num(o.stopAbove, 'stopAbove', Infinity));
+}
+
+/**
+ * Affine minimiser of |Σ μ_j a_j| over the corral S (Σ μ_j = 1): least
+ * squares in c for a_b + Σ_{j≠b} c_j (a_j − a_b), b = S[0], by modified
+ * Gram–Schmidt. Returns null when the corral is affinely dependent to 1e-12
+ * relative (a column's residual below 1e-12 of its norm).
+ */
+function affineMinimizer(A: Float64Array, d: number, S: readonly number[]): Float64Array | null {
+  const k = S.length;
+  const mu = new Float64Array(k);
+  if (k === 1) {
+    mu[0] = 1;
+    return mu;
+  }
+  const b = S[0] as number;
+  const cols = k - 1;
+  const Q = new Float64Array(cols * d);
+  const R = new Float64Array(cols * cols);
+  for (let j = 0; j < cols; j++) {
+    const s = S[j + 1] as number;
+    let n0 = 0;
+    for (let c = 0; c < d; c++) {
+      const v = (A[s * d + c] as number) - (A[b * d + c] as number);
+      Q[j * d + c] = v;
+      n0 += v * v;
+    }
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < j; i++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += (Q[i * d + c] as number) * (Q[j * d + c] as number);
+        R[i * cols + j] = (R[i * cols + j] as number) + dot;
+        for (let c = 0; c < d; c++) Q[j * d + c] = (Q[j * d + c] as number) - dot * (Q[i * d + c] as number);
+      }
+    }
+    let nn = 0;
+    for (let c = 0; c < d; c++) nn += (Q[j * d + c] as number) ** 2;
+    if (!(nn > 1e-24 * n0) || !(n0 > 0)) return null;
+    const r = Math.sqrt(nn);
+    R[j * cols + j] = r;
+    for (let c = 0; c < d; c++) Q[j * d + c] = (Q[j * d + c] as number) / r;
+  }
+  // R c = −Qᵀ a_b
+  const rhs = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let dot = 0;
+    for (let c = 0; c < d; c++) dot += (Q[j * d + c] as number) * (A[b * d + c] as number);
+    rhs[j] = -dot;
+  }
+  let sum = 0;
+  for (let j = cols - 1; j >= 0; j--) {
+    let v = rhs[j] as number;
+    for (let i = j + 1; i < cols; i++) v -= (R[j * cols + i] as number) * (mu[i + 1] as number);
+    v /= R[j * cols + j] as number;
+    mu[j + 1] = v;
+    sum += v;
+  }
+  mu[0] = 1 - sum;
+  return mu;
+}
+
+/** @internal Unvalidated core of hullDistance (tolIn NaN = the default tolerance). */
+export function nearestPoint(P: Float64Array, m: number, d: number, z: ArrayLike<number>, tolIn: number, maxIt: number, below: number, above: number): HullDistance {
+  // a_j = p_j − z
+  const A = new Float64Array(m * d);
+  let j0 = 0;
+  let best = Infinity;
+  let scale2 = 0;
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) {
+      const v = (P[j * d + c] as number) - (z[c] as number);
+      A[j * d + c] = v;
+      s += v * v;
+    }
+    if (s < best) {
+      best = s;
+      j0 = j;
+    }
+    if (s > scale2) scale2 = s;
+  }
+  const tol = Number.isNaN(tolIn) ? 1e-12 * Math.max(1, Math.sqrt(scale2)) : tolIn;
+  let S: number[] = [j0];
+  let lam: number[] = [1];
+  const x = new Float64Array(d);
+  const setX = (): void => {
+    x.fill(0);
+    S.forEach((j, u) => {
+      const l = lam[u] as number;
+      for (let c = 0; c < d; c++) x[c] = (x[c] as number) + l * (A[j * d + c] as number);
+    });
+  };
+  setX();
+  let ub = Math.sqrt(best);
+  let lb = 0;
+  let converged = false;
+  let it = 0;
+  for (;; it++) {
+    let xx = 0;
+    for (let c = 0; c < d; c++) xx += (x[c] as number) ** 2;
+    ub = Math.sqrt(xx);
+    if (ub === 0) {
+      lb = 0;
+      converged = true;
+      break;
+    }
+    let s = 0;
+    let sv = Infinity;
+    for (let j = 0; j < m; j++) {
+      const v = dotAt(x, A, j * d, d);
+      if (v < sv) {
+        sv = v;
+        s = j;
+      }
+    }
+    lb = Math.max(lb, sv / ub);
+    if (ub <= below + tol || lb > above || ub - lb <= tol) {
+      converged = true;
+      break;
+    }
+    if (it >= maxIt || S.includes(s) || S.length > d) break;
+    S.push(s);
+    lam.push(0);
+    let stalled = false;
+    for (let minor = 0; minor <= S.length + 1; minor++) {
+      const mu = affineMinimizer(A, d, S);
+      if (mu === null) {
+        // the new point is affinely dependent on the corral within rounding: keep the old corral
+        const at = S.indexOf(s);
+        if (at >= 0) {
+          S.splice(at, 1);
+          lam.splice(at, 1);
+        }
+        stalled = true;
+        break;
+      }
+      if (mu.every((v) => v > 0)) {
+        lam = Array.from(mu);
+        break;
+      }
+      // move from lam towards mu until the first weight reaches 0, drop the zeros
+      let theta = 1;
+      for (let u = 0; u < S.length; u++) {
+        const mv = mu[u] as number;
+        const lv = lam[u] as number;
+        if (mv <= 0) {
+          const th = lv - mv > 0 ? lv / (lv - mv) : 0;
+          if (th < theta) theta = th;
+        }
+      }
+      const nS: number[] = [];
+      const nl: number[] = [];
+      S.forEach((j, u) => {
+        const v = (1 - theta) * (lam[u] as number) + theta * (mu[u] as number);
+        if (v > 1e-15) {
+          nS.push(j);
+          nl.push(v);
+        }
+      });
+      if (nS.length === 0) {
+        stalled = true;
+        break;
+      }
+      const tot = nl.reduce((a, b) => a + b, 0);
+      S = nS;
+      lam = nl.map((v) => v / tot);
+    }
+    setX();
+    if (stalled) {
+      let x2 = 0;
+      for (let c = 0; c < d; c++) x2 += (x[c] as number) ** 2;
+      if (!(Math.sqrt(x2) < ub)) {
+        ub = Math.min(ub, Math.sqrt(x2));
+        break;
+      }
+    }
+  }
+  const point = new Float64Array(d);
+  for (let c = 0; c < d; c++) point[c] = (x[c] as number) + (z[c] as number);
+  return { distance: ub, lower: Math.min(Math.max(lb, 0), ub), point, iterations: it, converged };
+}
+
+// ---------------------------------------------------------------------------
+// Theorem 3.1: the NSD energy bound as a report
+
+/** One token and step where the bound fails. */
+export interface NsdViolation {
+  /** Snapshot index in the source. */
+  snapshot: number;
+  /** Step index τ = t+1 of the state (the bound is (2/τ)·λ_max·diam²). */
+  step: number;
+  token: number;
+  /** J(x_i^τ) = ½<B_*^τ x_i, x_i>. */
+  energy: number;
+  bound: number;
+  ratio: number;
+}
+
+/** The report of `nsdEnergyBound`. */
+export interface NsdBoundReport {
+  n: number;
+  d: number;
+  /** λ_max and λ_min of B_*^0 (Jacobi). λ_min ≤ 0 means B_* is not SPD and the theorem does not apply. */
+  lambdaMax: number;
+  lambdaMin: number;
+  /** diam(K(0)): the largest pairwise distance of the first state (exact, O(n² d)). */
+  diam0: number;
+  /** Distance from the origin to K(0) (`hullDistance`, tolerance 1e-12·scale); the theorem assumes 0 ∈ K(0), i.e. ≈ 0. */
+  originDistance: number;
+  /** Token-step pairs checked. */
+  checks: number;
+  /** max over checked pairs of J/bound (0 when nothing was checked). */
+  worstRatio: number;
+  /** Snapshot index, step and token of the worst ratio (−1 when nothing was checked). */
+  worstSnapshot: number;
+  worstStep: number;
+  worstToken: number;
+  /** Per snapshot: max over tokens of J/bound (NaN for snapshot 0, which is not checked). */
+  snapshotRatio: Float64Array;
+  /** Every token-step with J > bound, in snapshot then token order. Never truncated. */
+  violations: NsdViolation[];
+  /** B_* given as a function: the steps τ at which B_*^{τ} − B_*^{τ+1} had an eigenvalue below −1e-12·‖B_*^τ‖ (the shrinking assumption fails); empty otherwise. */
+  notShrinking: number[];
+}
+
+/** A list of states, an alternative to a Trajectory. */
+export interface StateList {
+  n: number;
+  d: number;
+  /** States X(τ) (each n*d row-major). */
+  states: readonly ArrayLike<number>[];
+  /** Step index of each state; default 0, 1, 2, … . */
+  times?: ArrayLike<number>;
+}
+
+function asSnapshots(source: Trajectory | StateList, name: string): { n: number; d: number; count: number; at: (s: number) => ArrayLike<number>; time: (s: number) => number } {
+  if (source === null || typeof source !== 'object') throw new TypeError(`${name} must be a Trajectory or { n, d, states }; got ${show(source)}`);
+  if ('states' in source) {
+    const n = checkInt(source.n, `${name}.n`);
+    const d = checkInt(source.d, `${name}.d`);
+    if (!Array.isArray(source.states)) throw new TypeError(`${name}.states must be an array of states; got ${show(source.states)}`);
+    const states = source.states;
+    states.forEach((x, s) => {
+      if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') throw new TypeError(`${name}.states[${s}] must be a flat array of n*d numbers; got ${show(x)}`);
+      if (x.length < n * d) throw new RangeError(`${name}.states[${s}] must hold n*d = ${n * d} numbers; got length ${x.length}`);
+    });
+    const times = source.times;
+    if (times !== undefined && times.length < states.length) throw new RangeError(`${name}.times must have one entry per state (${states.length}); got ${times.length}`);
+    return { n, d, count: states.length, at: (s) => states[s] as ArrayLike<number>, time: (s) => (times === undefined ? s : (times[s] as number)) };
+  }
+  checkTrajectory(source, name);
+  const tr = source;
+  const len = tr.n * tr.d;
+  return { n: tr.n, d: tr.d, count: tr.count, at: (s) => tr.data.subarray(s * len, (s + 1) * len), time: (s) => tr.times[s] as number };
+}
+
+/**
+ * Theorem 3.1 of FW as a report (SPEC §4 item 11). For a run of the
+ * Frank–Wolfe model with B = −B_* (e.g. Simulation model 'frank-wolfe',
+ * A = −B_*, gamma 2/(t+2)), check for every token i and every state τ ≥ 1
+ *
+ *     J(x_i^τ) = ½<B_*^τ x_i^τ, x_i^τ>  ≤  (2/τ)·λ_max(B_*^0)·diam(K(0))²
+ *
+ * and report the worst ratio J/bound and every violation. Nothing is thrown
+ * for a violation: the constant is reconstructed, not the paper's.
+ *
+ * @param source a Trajectory (times[0] must be 0: K(0) is its first snapshot)
+ *   or { n, d, states, times? } (states[0] = X(0))
+ * @param Bstar B_*: d*d row-major symmetric (to 1e-10 relative), or a
+ *   function τ ↦ B_*^τ for a shrinking schedule (λ_max is taken at τ = 0)
+ */
+export function nsdEnergyBound(source: Trajectory | StateList, Bstar: ArrayLike<number> | ((t: number) => ArrayLike<number>)): NsdBoundReport {
+  const src = asSnapshots(source, 'source');
+  const { n, d, count } = src;
+  if (count < 1) throw new RangeError('source must hold at least one state (X(0))');
+  if (src.time(0) !== 0) throw new RangeError(`source must start at step 0 (K(0) is its first state); its first time is ${src.time(0)}`);
+  const matrixAt = (t: number): Float64Array => {
+    const M = typeof Bstar === 'function' ? Bstar(t) : Bstar;
+    const name = typeof Bstar === 'function' ? `Bstar(${t})` : 'Bstar';
+    if (M === null || M === undefined) throw new TypeError(`${name} must be a d*d matrix; got ${show(M)}`);
+    return readMatrixOpt(M, d, name) as Float64Array;
+  };
+  if (typeof Bstar !== 'function' && (Bstar === null || Bstar === undefined)) throw new TypeError(`Bstar must be a d*d matrix or a function of t; got ${show(Bstar)}`);
+  const B0 = matrixAt(0);
+  const eig = symmetricEigen(B0, d);
+  const lmax = eig.values[d - 1] as number;
+  const lmin = eig.values[0] as number;
+
+  const X0 = readFlat(src.at(0), n * d, 'source state 0', 'n*d');
+  let diam2 = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += ((X0[i * d + c] as number) - (X0[j * d + c] as number)) ** 2;
+      if (s > diam2) diam2 = s;
+    }
+  }
+  const originDistance = nearestPoint(X0, n, d, new Float64Array(d), NaN, 50 * (n + d), -Infinity, Infinity).distance;
+
+  const notShrinking: number[] = [];
+  const snapshotRatio = new Float64Array(count).fill(NaN);
+  const violations: NsdViolation[] = [];
+  let worstRatio = 0;
+  let worstSnapshot = -1;
+  let worstStep = -1;
+  let worstToken = -1;
+  let checks = 0;
+  const q = new Float64Array(d);
+  let prevTime = 0;
+  let prevM = B0;
+  for (let s = 1; s < count; s++) {
+    const tau = src.time(s);
+    if (!Number.isInteger(tau) || tau <= prevTime) throw new RangeError(`source times must be increasing integers from 0; time ${s} is ${show(tau)} after ${prevTime}`);
+    const M = typeof Bstar === 'function' ? matrixAt(tau) : B0;
+    if (typeof Bstar === 'function') {
+      // shrinking: B^{prev} − B^{tau} ⪰ 0
+      const D = new Float64Array(d * d);
+      let sc = 0;
+      for (let q2 = 0; q2 < d * d; q2++) {
+        D[q2] = (prevM[q2] as number) - (M[q2] as number);
+        sc = Math.max(sc, Math.abs(prevM[q2] as number));
+      }
+      for (let r = 0; r < d; r++) for (let c = r + 1; c < d; c++) D[r * d + c] = D[c * d + r] = 0.5 * ((D[r * d + c] as number) + (D[c * d + r] as number));
+      const low = symmetricEigen(D, d).values[0] as number;
+      if (low < -1e-12 * Math.max(sc, 1e-300)) notShrinking.push(prevTime);
+      prevM = M;
+    }
+    prevTime = tau;
+    const bound = (2 / tau) * lmax * diam2;
+    const X = src.at(s);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      applyB(M, X, i * d, d, q);
+      const J = 0.5 * dotAt(q, X, i * d, d);
+      const ratio = bound > 0 ? J / bound : J > 0 ? Infinity : 0;
+      checks++;
+      if (ratio > worst) worst = ratio;
+      if (worstToken < 0 || ratio > worstRatio) {
+        worstRatio = ratio;
+        worstSnapshot = s;
+        worstStep = tau;
+        worstToken = i;
+      }
+      if (J > bound) violations.push({ snapshot: s, step: tau, token: i, energy: J, bound, ratio });
+    }
+    snapshotRatio[s] = worst;
+  }
+  return {
+    n, d, lambdaMax: lmax, lambdaMin: lmin, diam0: Math.sqrt(diam2), originDistance, checks, worstRatio, worstSnapshot, worstStep, worstToken,
+    snapshotRatio, violations, notShrinking,
+  };
+}
