@@ -10,3 +10,7 @@ export type { KernelSource } from './backend/wasm.js';
 export { initialPositions } from './init.js';
 export type { InitialKind, InitialPositionsOptions } from './init.js';
 export { SplitMix64 } from './prng.js';
+export * from './analysis/index.js';
+export { multistabilityCensus } from './census.js';
+export type { CensusOptions, CensusResult, CensusRun, CensusExample, CensusTolerances } from './census.js';
+export type { GammaOption, GammaSpec, Integrator, MatrixOption } from './types.js';

@@ -87,6 +87,14 @@ async function run() {
       return result;
     }
   }
+  // The analysis layer runs in the page too (needs the import map of page.html).
+  try {
+    const n = result.start.length / 2;
+    result.hullWasm = Array.from(mod.hullVertices(Float64Array.from(result.wasm.positions), n, 2));
+    result.hullJs = Array.from(mod.hullVertices(Float64Array.from(result.js.positions), n, 2));
+  } catch (e) {
+    result.error = `analysis: ${describeError(e)}`;
+  }
   return result;
 }
 

@@ -44,6 +44,8 @@ interface SmokeResult {
   start?: number[];
   wasm?: { positions: number[]; t: number };
   js?: { positions: number[]; t: number };
+  hullWasm?: number[];
+  hullJs?: number[];
 }
 
 /** GET/HEAD with the path sent verbatim (fetch would normalise '..' away). */
@@ -169,6 +171,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
         const start = result.start ?? [];
         const wasm = result.wasm?.positions ?? [];
         const js = result.js?.positions ?? [];
+        // hullVertices ran in the page on both results and agrees
+        expect(result.hullWasm?.length ?? 0, diag()).toBeGreaterThan(2);
+        expect(result.hullWasm, diag()).toEqual(result.hullJs);
         expect(result.wasm?.t, diag()).toBe(steps);
         expect(result.js?.t, diag()).toBe(steps);
         expect(start.length).toBe(n * d);
