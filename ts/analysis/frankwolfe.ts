@@ -19,6 +19,7 @@
  * Arithmetic is float64.
  */
 import { show } from '../prng.js';
+import { symmetricEigen as jacobiEigen } from './linalg.js';
 import type { Trajectory } from './trajectory.js';
 import { applyB, cellLabels, checkInt, dotAt, readFlat, readMatrixOpt } from './cells.js';
 
@@ -183,10 +184,9 @@ export interface SymmetricEigen {
 
 /**
  * Eigenvalues and eigenvectors of a small dense symmetric d×d matrix by the
- * cyclic Jacobi method (rotations chosen as in Golub & Van Loan 8.5, sweeps
- * until the off-diagonal Frobenius norm is below 1e-15 of the matrix norm, at
- * most 100 sweeps). O(d³) per sweep: meant for d up to a few hundred.
- * Eigenvalues are accurate to about 1e-15·‖S‖_F.
+ * cyclic Jacobi method of linalg.ts (`symmetricEigen` there), with values
+ * ascending and eigenvectors as columns. O(d³) per sweep: meant for d up to a
+ * few hundred.
  *
  * @param S d*d row-major, symmetric to 1e-10 relative (RangeError otherwise; the symmetric part is used)
  */
@@ -204,57 +204,17 @@ export function symmetricEigen(S: ArrayLike<number>, d: number): SymmetricEigen 
       M[r * dd + c] = M[c * dd + r] = 0.5 * (a + b);
     }
   }
-  const Vv = new Float64Array(dd * dd);
-  for (let r = 0; r < dd; r++) Vv[r * dd + r] = 1;
-  let fro = 0;
-  for (let q = 0; q < dd * dd; q++) fro += (M[q] as number) ** 2;
-  const target = 1e-30 * fro; // (1e-15·‖S‖_F)²
-  let sweeps = 0;
-  for (; sweeps < 100; sweeps++) {
-    let off = 0;
-    for (let r = 0; r < dd; r++) for (let c = r + 1; c < dd; c++) off += 2 * (M[r * dd + c] as number) ** 2;
-    if (!(off > target)) break;
-    for (let p = 0; p < dd; p++) {
-      for (let q = p + 1; q < dd; q++) {
-        const apq = M[p * dd + q] as number;
-        if (apq === 0) continue;
-        const app = M[p * dd + p] as number;
-        const aqq = M[q * dd + q] as number;
-        const tau = (aqq - app) / (2 * apq);
-        const t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        // A <- Jᵀ A J on rows/columns p, q
-        for (let r = 0; r < dd; r++) {
-          const arp = M[r * dd + p] as number;
-          const arq = M[r * dd + q] as number;
-          M[r * dd + p] = c * arp - s * arq;
-          M[r * dd + q] = s * arp + c * arq;
-        }
-        for (let r = 0; r < dd; r++) {
-          const apr = M[p * dd + r] as number;
-          const aqr = M[q * dd + r] as number;
-          M[p * dd + r] = c * apr - s * aqr;
-          M[q * dd + r] = s * apr + c * aqr;
-        }
-        M[p * dd + q] = M[q * dd + p] = 0;
-        for (let r = 0; r < dd; r++) {
-          const vrp = Vv[r * dd + p] as number;
-          const vrq = Vv[r * dd + q] as number;
-          Vv[r * dd + p] = c * vrp - s * vrq;
-          Vv[r * dd + q] = s * vrp + c * vrq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: dd }, (_, j) => j).sort((a, b) => (M[a * dd + a] as number) - (M[b * dd + b] as number));
+  // One Jacobi solver serves the whole analysis layer (linalg.ts); this keeps
+  // the ascending, column-vector convention of this module's callers.
+  const e = jacobiEigen(M, dd);
   const values = new Float64Array(dd);
   const vectors = new Float64Array(dd * dd);
-  order.forEach((j, jj) => {
-    values[jj] = M[j * dd + j] as number;
-    for (let r = 0; r < dd; r++) vectors[r * dd + jj] = Vv[r * dd + j] as number;
-  });
-  return { values, vectors, sweeps };
+  for (let jj = 0; jj < dd; jj++) {
+    const j = dd - 1 - jj; // linalg returns descending values
+    values[jj] = e.values[j] as number;
+    for (let r = 0; r < dd; r++) vectors[r * dd + jj] = e.vectors[j * dd + r] as number;
+  }
+  return { values, vectors, sweeps: e.sweeps };
 }
 
 /** λ_max of a symmetric d×d matrix (Jacobi; see `symmetricEigen`). */

@@ -38,6 +38,8 @@ export interface SymmetricEigen {
   values: Float64Array;
   /** Eigenvectors, N*N row-major: eigenvector k (unit length) is vectors[k*N .. k*N+N), paired with values[k]. */
   vectors: Float64Array;
+  /** Jacobi sweeps used. */
+  sweeps: number;
 }
 
 /**
@@ -54,7 +56,8 @@ export function symmetricEigen(a: ArrayLike<number>, N: number): SymmetricEigen 
   let scale = 0;
   for (let k = 0; k < N * N; k++) scale += m[k]! * m[k]!;
   scale = Math.sqrt(scale);
-  for (let sweep = 0; sweep < 100; sweep++) {
+  let sweep = 0;
+  for (; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < N; p++) for (let q = p + 1; q < N; q++) off += m[p * N + q]! * m[p * N + q]!;
     if (Math.sqrt(2 * off) <= EPS * scale || off === 0) break;
@@ -99,7 +102,7 @@ export function symmetricEigen(a: ArrayLike<number>, N: number): SymmetricEigen 
     values[rank] = m[k * N + k]!;
     for (let r = 0; r < N; r++) vectors[rank * N + r] = v[r * N + k]!;
   });
-  return { values, vectors };
+  return { values, vectors, sweeps: sweep };
 }
 
 /** Eigenvalues of a general real matrix. */

@@ -15,6 +15,7 @@
  */
 import { checkState, checkTrajectory, maxNorm, optNumber, pooledSlope, precisionOf, show, ulp, type FitGroup } from './fit.js';
 import { limitClasses } from './limits.js';
+import { symmetricEigen } from './linalg.js';
 import type { Trajectory } from './trajectory.js';
 
 /** Options of `quiescentReport`. */
@@ -444,43 +445,9 @@ export function oneStepCertificate(x: ArrayLike<number>, n: number, d: number, o
   };
 }
 
-/** Eigenvalues of a symmetric d×d matrix (row-major, read only) by cyclic Jacobi rotations. */
+/** Eigenvalues of a symmetric d×d matrix (row-major, read only), descending; cyclic Jacobi of linalg.ts. */
 export function symmetricEigenvalues(S: ArrayLike<number>, d: number): Float64Array {
-  const a = Float64Array.from(S);
-  let fro = 0;
-  for (let k = 0; k < d * d; k++) fro += (a[k] as number) ** 2;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += (a[p * d + q] as number) ** 2;
-    if (!(off > 1e-32 * fro)) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = a[p * d + q] as number;
-        if (apq === 0) continue;
-        const app = a[p * d + p] as number;
-        const aqq = a[q * d + q] as number;
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p] as number;
-          const akq = a[k * d + q] as number;
-          a[k * d + p] = c * akp - s * akq;
-          a[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k] as number;
-          const aqk = a[q * d + k] as number;
-          a[p * d + k] = c * apk - s * aqk;
-          a[q * d + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  const out = new Float64Array(d);
-  for (let p = 0; p < d; p++) out[p] = a[p * d + p] as number;
-  return out;
+  return symmetricEigen(S, d).values;
 }
 
 /** Options of `certificateLog`: those of `oneStepCertificate`, with δ possibly a function of the step index t. */
