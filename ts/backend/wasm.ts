@@ -120,12 +120,28 @@ export function loadKernel(): Promise<KernelExports> {
   return kernelPromise;
 }
 
-/** Bytes the kernel allocates for a simulation of n tokens in R^d (see crates/kernel/src/sim.rs). */
+/**
+ * An upper bound on the bytes the kernel allocates for a simulation of n tokens
+ * in R^d (mirrors Sim::new and Attn::new in crates/kernel/src; the kernel's own
+ * fallible allocation is the exact check, this one only avoids copying input
+ * that can never fit).
+ */
 export function kernelBytes(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
   const size = precision === 'f64' ? 8 : 4;
-  const stride = Math.ceil(n / 8) * 8;
-  const buffers = [n * d * size, stride * d * size, 4 * stride * size, 2 * d * d * size, 5 * d * size, n * 4, 2 * 4096 * 8];
+  const np = Math.ceil(n / 16) * 16; // tokens rounded up to a SIMD panel
+  const dp = Math.ceil(d / 4) * 4; // coordinates rounded up to a vector
+  const buffers = [
+    n * d * size, // state
+    np * d * size, // panel-packed snapshot
+    n * dp * size, // row-major padded snapshot
+    8 * np * size, // alignment rows of one block
+    2 * d * d * size, // A, V
+    (16 * d + 8 * dp + 16) * size, // queries, means, maxima
+    n * 4, // member lists
+    2 * 4096 * 8, // δ and γ schedules
+  ];
   if (ode) buffers.push(n * d * size, n * d * size, n * d * size);
+  if (d <= 3 && n >= 1024) buffers.push(n * 4 + n * d * size + 4 * n * (8 + 2 * d * size) + n / 8); // kd-tree
   return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
 }
 

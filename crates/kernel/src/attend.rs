@@ -3,8 +3,29 @@
 //! maximum, the row's weights, and the weighted mean y_i, handed to a
 //! callback. Works in row blocks of `ROWS` with O(ROWS * n) scratch; no n x n
 //! matrix ever exists.
+//!
+//! The snapshot is kept twice (O(n d) each): packed in panels of `T::PANEL`
+//! tokens (`xp`, streamed by the register-blocked alignment tiles and the
+//! softmax weighted sums, one pass over it per block of ROWS rows) and
+//! row-major with rows padded to a whole number of SIMD vectors (`xr`,
+//! gathered by the threshold sums and the Markov pick). Per block of rows:
+//!
+//! ```text
+//!     qt = A x_i for the block's rows        (d^2 per row, sequential sums)
+//!     rows, maxes = alignments of the block and their row maxima (T::align_block)
+//!     Threshold: the members of each row, then their xr rows summed in
+//!                ascending j (T::threshold_sum: SIMD compare, bitmask,
+//!                gather into register accumulators)
+//!     Softmax/Exp: w = exp_fast(beta (a - m)) in place (T::exp_row), then
+//!                Y = W X for the whole block (T::wsum_block)
+//!     Sample:    libm exp and the ascending inverse CDF, exactly as the js backend.
+//! ```
+//!
+//! Threshold rules in dimension d <= 3 (n >= 1024) take a sparse path: a
+//! kd-tree over the snapshot gives each row's maximum by branch and bound and
+//! its members by a range query, bit-identical to the dense path (`Tree`).
 
-use crate::lanes::{Real, PAD, ROWS};
+use crate::lanes::{Real, ROWS};
 use crate::prng::SplitMix64;
 use crate::sim::{try_zeroed, StepError};
 
@@ -25,178 +46,606 @@ pub enum Rule<T> {
 pub struct Attn<T: Real> {
     pub n: usize,
     pub d: usize,
-    stride: usize,
-    /// Transposed snapshot: coordinate c of token j at xt[c*stride + j]; pad columns 0.
-    xt: Vec<T>,
-    q: Vec<T>,
+    /// n rounded up to a multiple of T::PANEL.
+    np: usize,
+    /// d rounded up to a multiple of T::LANES.
+    dp: usize,
+    /// Packed snapshot: coordinate c of token j = p*PANEL + l at xp[(p*d + c)*PANEL + l]; pad tokens 0.
+    xp: Vec<T>,
+    /// Row-major snapshot, rows padded to dp with zeros: coordinate c of token j at xr[j*dp + c].
+    xr: Vec<T>,
+    /// The block's query rows, coordinate-major: q_r[c] at qt[c*ROWS + r].
+    qt: Vec<T>,
+    /// The block's alignment (then weight) rows, row r at rows[r*np ..].
     rows: Vec<T>,
+    /// The block's means, row r at y[r*dp ..].
     y: Vec<T>,
+    /// Indices of a row's threshold members, ascending.
     members: Vec<u32>,
+    /// Per-row maxima (from the alignment tiles) and weight totals of a block.
+    maxes: Vec<T>,
+    totals: Vec<T>,
+    /// max_j sum_c |x_jc| of the snapshot (infinite if any entry is not finite).
+    l1max: f64,
+    /// The sparse path of threshold rules in low dimension (None when d > SPARSE_D or n < SPARSE_N).
+    tree: Option<Tree<T>>,
 }
 
-impl<T: Real> Attn<T> {
-    pub fn new(n: usize, d: usize) -> Option<Self> {
-        let stride = n.checked_add(PAD - 1)? / PAD * PAD;
-        Some(Attn {
-            n,
-            d,
-            stride,
-            xt: try_zeroed(stride.checked_mul(d)?)?,
-            q: try_zeroed(ROWS.checked_mul(d)?)?,
-            rows: try_zeroed(stride.checked_mul(ROWS)?)?,
-            y: try_zeroed(d)?,
-            members: try_zeroed(n)?,
+/// Dimensions and sizes where threshold rules use the kd-tree.
+const SPARSE_D: usize = 3;
+const SPARSE_N: usize = 1024;
+/// Points per leaf at most.
+const LEAF: usize = 16;
+
+/// A kd-tree over the snapshot, rebuilt by each threshold pass: the sparse
+/// path of hardmax/localmax in low dimension. For row i it finds
+/// m_i = max_j a_ij by branch and bound and the members {j : a_ij >= thr} by
+/// a range query, computing a_ij exactly as the dense tiles do (the same
+/// products summed in ascending c) only for tokens in boxes that the bounds
+/// cannot exclude. Bounds over a box are widened by a rounding slack, so
+/// the maximum, the members and (members being summed in ascending j from a
+/// bitmap) the means are bit-identical to the dense path.
+struct Tree<T: Real> {
+    /// Leaves are the nodes at this depth (implicit complete binary tree, node k has children 2k+1, 2k+2).
+    depth: usize,
+    /// Tree order -> token index.
+    perm: Vec<u32>,
+    /// Coordinates in tree order: point k at pts[k*d ..].
+    pts: Vec<T>,
+    /// Node k covers tree positions range[2k] .. range[2k+1].
+    range: Vec<u32>,
+    /// Node k's box: lower corner at bbox[2dk ..], upper corner at bbox[2dk + d ..].
+    bbox: Vec<T>,
+    stack: Vec<u32>,
+    /// One bit per token; all zero between rows.
+    bits: Vec<u64>,
+    /// Blocks left to run dense before the sparse path is tried again.
+    dense_left: usize,
+}
+
+impl<T: Real> Tree<T> {
+    fn new(n: usize, d: usize) -> Option<Self> {
+        let mut depth = 0;
+        while (n + (1 << depth) - 1) >> depth > LEAF {
+            depth += 1;
+        }
+        let nodes = (1usize << (depth + 1)) - 1;
+        Some(Tree {
+            depth,
+            perm: try_zeroed(n)?,
+            pts: try_zeroed(n.checked_mul(d)?)?,
+            range: try_zeroed(2 * nodes)?,
+            bbox: try_zeroed(nodes.checked_mul(2 * d)?)?,
+            stack: try_zeroed(2 * depth + 4)?,
+            bits: try_zeroed((n + 63) / 64)?,
+            dense_left: 0,
         })
     }
 
-    pub fn bytes(&self) -> usize {
-        (self.xt.len() + self.q.len() + self.rows.len() + self.y.len()) * core::mem::size_of::<T>() + self.members.len() * 4
+    fn bytes(&self) -> usize {
+        (self.perm.len() + self.range.len() + self.stack.len()) * 4
+            + (self.pts.len() + self.bbox.len()) * core::mem::size_of::<T>()
+            + self.bits.len() * 8
     }
 
-    /// Take the snapshot the next `run` reads: src is row-major n*d.
-    pub fn load(&mut self, src: &[T]) {
-        let (n, d, stride) = (self.n, self.d, self.stride);
-        for i in 0..n {
-            for c in 0..d {
-                self.xt[c * stride + i] = src[i * d + c];
+    /// Build over the row-major snapshot xr (rows padded to dp); entries finite.
+    fn build(&mut self, xr: &[T], n: usize, d: usize, dp: usize) {
+        for (k, p) in self.perm.iter_mut().enumerate() {
+            *p = k as u32;
+        }
+        let first_leaf = (1usize << self.depth) - 1;
+        let nodes = 2 * first_leaf + 1;
+        self.range[0] = 0;
+        self.range[1] = n as u32;
+        for node in 0..first_leaf {
+            let (lo, hi) = (self.range[2 * node] as usize, self.range[2 * node + 1] as usize);
+            let mid = lo + (hi - lo) / 2;
+            if hi - lo > 1 {
+                // Split at the median of the widest coordinate.
+                let mut dim = 0;
+                let mut widest = T::ZERO;
+                for c in 0..d {
+                    let (mut a, mut b) = (xr[self.perm[lo] as usize * dp + c], xr[self.perm[lo] as usize * dp + c]);
+                    for &j in &self.perm[lo..hi] {
+                        let v = xr[j as usize * dp + c];
+                        if v < a {
+                            a = v;
+                        }
+                        if v > b {
+                            b = v;
+                        }
+                    }
+                    if b - a > widest || c == 0 {
+                        widest = b - a;
+                        dim = c;
+                    }
+                }
+                self.perm[lo..hi].select_nth_unstable_by(mid - lo, |&p, &q| {
+                    let (u, v) = (xr[p as usize * dp + dim], xr[q as usize * dp + dim]);
+                    u.partial_cmp(&v).unwrap_or(core::cmp::Ordering::Equal)
+                });
+            }
+            self.range[2 * (2 * node + 1)] = lo as u32;
+            self.range[2 * (2 * node + 1) + 1] = mid as u32;
+            self.range[2 * (2 * node + 2)] = mid as u32;
+            self.range[2 * (2 * node + 2) + 1] = hi as u32;
+        }
+        for (k, &j) in self.perm.iter().enumerate() {
+            self.pts[k * d..k * d + d].copy_from_slice(&xr[j as usize * dp..j as usize * dp + d]);
+        }
+        for node in (0..nodes).rev() {
+            let b = 2 * d * node;
+            if node >= first_leaf {
+                let (lo, hi) = (self.range[2 * node] as usize, self.range[2 * node + 1] as usize);
+                for c in 0..d {
+                    let (mut a, mut z) = (T::ZERO, T::ZERO);
+                    for k in lo..hi {
+                        let v = self.pts[k * d + c];
+                        if k == lo || v < a {
+                            a = v;
+                        }
+                        if k == lo || v > z {
+                            z = v;
+                        }
+                    }
+                    self.bbox[b + c] = a;
+                    self.bbox[b + d + c] = z;
+                }
+            } else {
+                let (l, r) = (2 * d * (2 * node + 1), 2 * d * (2 * node + 2));
+                for c in 0..d {
+                    let (a, z) = (self.bbox[l + c], self.bbox[r + c]);
+                    self.bbox[b + c] = if z < a { z } else { a };
+                    let (a, z) = (self.bbox[l + d + c], self.bbox[r + d + c]);
+                    self.bbox[b + d + c] = if z > a { z } else { a };
+                }
             }
         }
     }
 
+    /// Upper bound of <q, x> over the node's box, widened by a rounding slack:
+    /// every computed alignment in the box is <= the result.
+    #[inline(always)]
+    fn bound(&self, q: &[T], d: usize, node: usize) -> T {
+        let b = 2 * d * node;
+        let (mut u, mut s) = (T::ZERO, T::ZERO);
+        for c in 0..d {
+            let (lo, hi) = (q[c] * self.bbox[b + c], q[c] * self.bbox[b + d + c]);
+            u = u + if hi > lo { hi } else { lo };
+            let (al, ah) = (lo.abs(), hi.abs());
+            s = s + if ah > al { ah } else { al };
+        }
+        // |computed a - exact a| and |computed u - exact u| are each below
+        // (d + 1) eps/2 * s (first-order); take twice their sum, plus a floor
+        // for subnormal products.
+        u + s * (T::from_usize(2 * d + 4) * T::EPS) + T::from_f64(1e-300)
+    }
+
+    #[inline(always)]
+    fn dot(q: &[T], x: &[T], d: usize) -> T {
+        let mut s = q[0] * x[0];
+        for c in 1..d {
+            s = s + q[c] * x[c];
+        }
+        s
+    }
+
+    /// max_j a_ij for the query q (exact: the same value the dense tiles give).
+    fn max(&mut self, q: &[T], d: usize) -> T {
+        let first_leaf = (1usize << self.depth) - 1;
+        let mut m = T::from_f64(f64::NEG_INFINITY);
+        let mut top = 1;
+        self.stack[0] = 0;
+        while top > 0 {
+            top -= 1;
+            let node = self.stack[top] as usize;
+            if self.bound(q, d, node) < m {
+                continue;
+            }
+            if node >= first_leaf {
+                for k in self.range[2 * node] as usize..self.range[2 * node + 1] as usize {
+                    let a = Self::dot(q, &self.pts[k * d..k * d + d], d);
+                    if a > m {
+                        m = a;
+                    }
+                }
+            } else {
+                // Visit the child with the larger bound first (pushed last).
+                let (l, r) = (2 * node + 1, 2 * node + 2);
+                let (first, second) = if self.bound(q, d, l) >= self.bound(q, d, r) { (l, r) } else { (r, l) };
+                self.stack[top] = second as u32;
+                self.stack[top + 1] = first as u32;
+                top += 2;
+            }
+        }
+        m
+    }
+
+    /// Set the bits of the members {j : a_ij >= thr}; returns their count.
+    fn mark(&mut self, q: &[T], d: usize, thr: T) -> usize {
+        let first_leaf = (1usize << self.depth) - 1;
+        let mut count = 0;
+        let mut top = 1;
+        self.stack[0] = 0;
+        while top > 0 {
+            top -= 1;
+            let node = self.stack[top] as usize;
+            if self.bound(q, d, node) < thr {
+                continue;
+            }
+            if node >= first_leaf {
+                for k in self.range[2 * node] as usize..self.range[2 * node + 1] as usize {
+                    if Self::dot(q, &self.pts[k * d..k * d + d], d) >= thr {
+                        let j = self.perm[k] as usize;
+                        self.bits[j >> 6] |= 1u64 << (j & 63);
+                        count += 1;
+                    }
+                }
+            } else {
+                self.stack[top] = (2 * node + 2) as u32;
+                self.stack[top + 1] = (2 * node + 1) as u32;
+                top += 2;
+            }
+        }
+        count
+    }
+
+    /// y[..d] = sum of the marked tokens' rows in ascending j; clears the bits.
+    fn gather(&mut self, xr: &[T], d: usize, dp: usize, y: &mut [T]) {
+        for v in y[..d].iter_mut() {
+            *v = T::ZERO;
+        }
+        for (w, word) in self.bits.iter_mut().enumerate() {
+            let mut b = *word;
+            if b == 0 {
+                continue;
+            }
+            *word = 0;
+            while b != 0 {
+                let j = w * 64 + b.trailing_zeros() as usize;
+                b &= b - 1;
+                for (yc, &xc) in y[..d].iter_mut().zip(&xr[j * dp..j * dp + d]) {
+                    *yc = *yc + xc;
+                }
+            }
+        }
+    }
+}
+
+fn round_up(v: usize, m: usize) -> Option<usize> {
+    Some(v.checked_add(m - 1)? / m * m)
+}
+
+impl<T: Real> Attn<T> {
+    pub fn new(n: usize, d: usize) -> Option<Self> {
+        let np = round_up(n, T::PANEL)?;
+        let dp = round_up(d, T::LANES)?;
+        Some(Attn {
+            n,
+            d,
+            np,
+            dp,
+            xp: try_zeroed(np.checked_mul(d)?)?,
+            xr: try_zeroed(n.checked_mul(dp)?)?,
+            qt: try_zeroed(ROWS.checked_mul(d)?)?,
+            rows: try_zeroed(np.checked_mul(ROWS)?)?,
+            y: try_zeroed(dp.checked_mul(ROWS)?)?,
+            members: try_zeroed(n)?,
+            maxes: try_zeroed(ROWS)?,
+            totals: try_zeroed(ROWS)?,
+            l1max: f64::INFINITY,
+            tree: if d <= SPARSE_D && n >= SPARSE_N { Some(Tree::new(n, d)?) } else { None },
+        })
+    }
+
+    pub fn bytes(&self) -> usize {
+        (self.xp.len() + self.xr.len() + self.qt.len() + self.rows.len() + self.y.len() + self.maxes.len() + self.totals.len())
+            * core::mem::size_of::<T>()
+            + self.members.len() * 4
+            + self.tree.as_ref().map_or(0, |t| t.bytes())
+    }
+
+    /// Take the snapshot the next `run` reads: src is row-major n*d.
+    pub fn load(&mut self, src: &[T]) {
+        let (n, d, dp, pw) = (self.n, self.d, self.dp, T::PANEL);
+        let mut l1max = 0.0f64;
+        for j in 0..n {
+            let packed = (j / pw) * d * pw + j % pw;
+            let mut l1 = 0.0f64;
+            for c in 0..d {
+                let v = src[j * d + c];
+                self.xp[packed + c * pw] = v;
+                self.xr[j * dp + c] = v;
+                l1 += v.to_f64().abs();
+            }
+            // `!(l1 <= l1max)` adopts a NaN as well.
+            if !(l1 <= l1max) {
+                l1max = l1;
+            }
+        }
+        self.l1max = if l1max.is_finite() { l1max } else { f64::INFINITY };
+    }
+
     /// For every token i ascending, compute y_i by `rule` and call `f(i, y_i)`.
     /// `a` is the row-major d*d matrix A, or None for the identity. `rng` is
-    /// drawn once per token only by `Rule::Sample`.
+    /// drawn once per token only by `Rule::Sample`. On an error, the rows
+    /// before the failing one have had their callback, the later ones not.
     pub fn run<F>(&mut self, a: Option<&[T]>, rule: Rule<T>, rng: &mut SplitMix64, mut f: F) -> Result<(), StepError>
     where
         F: FnMut(usize, &[T]) -> Result<(), StepError>,
     {
-        let (n, d, stride) = (self.n, self.d, self.stride);
+        let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
+        let sparse = matches!(rule, Rule::Threshold { .. }) && self.tree.is_some() && self.l1max.is_finite();
+        if sparse {
+            if let Some(t) = self.tree.as_mut() {
+                t.build(&self.xr, n, d, dp);
+                t.dense_left = 0;
+            }
+        }
         let mut i0 = 0;
         while i0 < n {
             let nr = if n - i0 < ROWS { n - i0 } else { ROWS };
-            self.load_queries(a, i0, nr);
-            T::align_rows(&self.q, d, &self.xt, stride, &mut self.rows);
-            for r in 0..nr {
-                self.row_mean(r, rule, rng)?;
-                f(i0 + r, &self.y)?;
+            let qmax = self.load_queries(a, i0, nr);
+            if sparse && qmax * self.l1max < T::SAFE {
+                if let Rule::Threshold { delta, tau } = rule {
+                    if self.sparse_block(i0, nr, delta, tau, &mut f)? {
+                        i0 += nr;
+                        continue;
+                    }
+                }
+            }
+            T::align_block(&self.qt, ROWS, d, &self.xp, np, n, &mut self.rows, &mut self.maxes);
+            // |a_ij| <= max_c |q_c| * sum_c |x_jc| bounds every product and partial
+            // sum: below T::SAFE no alignment is NaN or infinite and the tiles'
+            // maxima are exact. Otherwise take the maxima with the scalar rule,
+            // which lets a non-finite row through to the finiteness checks.
+            if !(qmax * self.l1max < T::SAFE) {
+                for r in 0..nr {
+                    self.maxes[r] = T::row_max(&self.rows[r * np..r * np + np], n);
+                }
+            }
+            match rule {
+                Rule::Threshold { delta, tau } => {
+                    for r in 0..nr {
+                        let row = &self.rows[r * np..r * np + np];
+                        let m = self.maxes[r];
+                        if !m.is_finite() {
+                            return Err(StepError::NonFinite);
+                        }
+                        let absm = m.abs();
+                        let scale = if absm > T::ONE { absm } else { T::ONE };
+                        let thr = m - delta - tau * scale;
+                        // Members summed in ascending j, the canonical order of SPEC §0:
+                        // it keeps exact cancellations exact (1 + (-1) + p = p) and
+                        // agrees bit for bit with the js backend.
+                        let y = &mut self.y[..dp];
+                        let count = T::threshold_sum(row, n, thr, &self.xr, dp, &mut self.members, y);
+                        if count == 0 {
+                            // Unreachable for finite m and delta, tau >= 0: the argmax passes.
+                            return Err(StepError::NonFinite);
+                        }
+                        let cnt = T::from_usize(count);
+                        for yc in y[..d].iter_mut() {
+                            *yc = *yc / cnt;
+                        }
+                        f(i0 + r, &y[..d])?;
+                    }
+                }
+                Rule::Softmax { beta } | Rule::Exp { beta } => {
+                    // Weights for the rows before the first non-finite one; then
+                    // the whole block's weighted sums at once.
+                    let mut bad = nr;
+                    for r in 0..nr {
+                        let row = &mut self.rows[r * np..r * np + np];
+                        let m = self.maxes[r];
+                        if !m.is_finite() {
+                            bad = r;
+                            break;
+                        }
+                        self.totals[r] = T::exp_row(row, n, beta, m);
+                    }
+                    if bad > 0 {
+                        T::wsum_block(&self.rows, ROWS, np, &self.xp, d, dp, &mut self.y);
+                    }
+                    for r in 0..nr {
+                        if r == bad {
+                            return Err(StepError::NonFinite);
+                        }
+                        let scale = match rule {
+                            Rule::Exp { .. } => (beta * self.maxes[r]).exp() / T::from_usize(n),
+                            _ => T::ONE / self.totals[r],
+                        };
+                        if !scale.is_finite() {
+                            return Err(StepError::NonFinite);
+                        }
+                        let y = &mut self.y[r * dp..r * dp + d];
+                        for yc in y.iter_mut() {
+                            *yc = *yc * scale;
+                        }
+                        f(i0 + r, y)?;
+                    }
+                }
+                Rule::Sample { beta } => {
+                    for r in 0..nr {
+                        self.sample_row(r, beta, rng)?;
+                        f(i0 + r, &self.y[..d])?;
+                    }
+                }
             }
             i0 += nr;
         }
         Ok(())
     }
 
-    /// q[r] = A x_{i0+r} (from the snapshot) for r < nr; other rows 0.
-    fn load_queries(&mut self, a: Option<&[T]>, i0: usize, nr: usize) {
-        let (d, stride) = (self.d, self.stride);
+    /// Run a block of threshold rows on the kd-tree unless it is resting; true
+    /// if it did. A block whose rows have many members (where the dense scan
+    /// is cheaper) sends the next 32 blocks to the dense path.
+    fn sparse_block<F>(&mut self, i0: usize, nr: usize, delta: T, tau: T, f: &mut F) -> Result<bool, StepError>
+    where
+        F: FnMut(usize, &[T]) -> Result<(), StepError>,
+    {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        let t = match self.tree.as_mut() {
+            Some(t) => t,
+            None => return Ok(false),
+        };
+        if t.dense_left > 0 {
+            t.dense_left -= 1;
+            return Ok(false);
+        }
+        let mut q = [T::ZERO; SPARSE_D];
+        let mut total = 0;
+        for r in 0..nr {
+            for c in 0..d {
+                q[c] = self.qt[c * ROWS + r];
+            }
+            let m = t.max(&q[..d], d);
+            if !m.is_finite() {
+                return Err(StepError::NonFinite);
+            }
+            let absm = m.abs();
+            let scale = if absm > T::ONE { absm } else { T::ONE };
+            let thr = m - delta - tau * scale;
+            let count = t.mark(&q[..d], d, thr);
+            if count == 0 {
+                return Err(StepError::NonFinite);
+            }
+            total += count;
+            let y = &mut self.y[..dp];
+            t.gather(&self.xr, d, dp, y);
+            let cnt = T::from_usize(count);
+            for yc in y[..d].iter_mut() {
+                *yc = *yc / cnt;
+            }
+            f(i0 + r, &y[..d])?;
+        }
+        if total > nr * n / 4 {
+            t.dense_left = 32;
+        }
+        Ok(true)
+    }
+
+    /// qt = A x_i for the rows i0 .. i0+nr of the snapshot (row r of the block);
+    /// other rows 0. Returns max |q_rc| (infinite if any is not finite).
+    fn load_queries(&mut self, a: Option<&[T]>, i0: usize, nr: usize) -> f64 {
+        let (d, dp) = (self.d, self.dp);
+        let mut qmax = 0.0f64;
         for r in 0..ROWS {
             let i = i0 + r;
             for rr in 0..d {
                 let v = if r >= nr {
                     T::ZERO
                 } else {
+                    let xi = &self.xr[i * dp..i * dp + d];
                     match a {
-                        None => self.xt[rr * stride + i],
+                        None => xi[rr],
                         Some(m) => {
                             let mut s = T::ZERO;
                             for c in 0..d {
-                                s = s + m[rr * d + c] * self.xt[c * stride + i];
+                                s = s + m[rr * d + c] * xi[c];
                             }
                             s
                         }
                     }
                 };
-                self.q[r * d + rr] = v;
+                self.qt[rr * ROWS + r] = v;
+                let av = v.to_f64().abs();
+                if !(av <= qmax) {
+                    qmax = av;
+                }
+            }
+        }
+        if qmax.is_finite() {
+            qmax
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// One draw J ~ softmax(beta a_r.) by inverse CDF, y = x_J: libm exp and
+    /// sequential sums, in the js backend's order (bit-identical in f64).
+    fn sample_row(&mut self, r: usize, beta: T, rng: &mut SplitMix64) -> Result<(), StepError> {
+        let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
+        let row = &mut self.rows[r * np..r * np + np];
+        let m = self.maxes[r];
+        if !m.is_finite() {
+            return Err(StepError::NonFinite);
+        }
+        let mut total = T::ZERO;
+        for v in row[..n].iter_mut() {
+            let w = (beta * (*v - m)).exp();
+            *v = w;
+            total = total + w;
+        }
+        // J = first j whose ascending cumulative weight exceeds u * total.
+        let target = T::from_f64(rng.next_f64()) * total;
+        let mut pick = n - 1;
+        while pick > 0 && !(row[pick] > T::ZERO) {
+            pick -= 1;
+        }
+        let mut cum = T::ZERO;
+        for (j, &w) in row[..n].iter().enumerate() {
+            cum = cum + w;
+            if cum > target {
+                pick = j;
+                break;
+            }
+        }
+        self.y[..d].copy_from_slice(&self.xr[pick * dp..pick * dp + d]);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every y_i of one pass, flattened.
+    fn pass<T: Real>(at: &mut Attn<T>, x: &[T], a: Option<&[T]>, rule: Rule<T>) -> Vec<T> {
+        let d = at.d;
+        let mut out = vec![T::ZERO; at.n * d];
+        at.load(x);
+        let mut rng = SplitMix64::new(1);
+        at.run(a, rule, &mut rng, |i, y| {
+            out[i * d..i * d + d].copy_from_slice(y);
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    fn check<T: Real + core::fmt::Debug>(n: usize, d: usize, seed: u64) {
+        let mut rng = SplitMix64::new(seed);
+        // A cloud with exact duplicates and points on a coarse grid (ties).
+        let mut x: Vec<T> = (0..n * d).map(|_| T::from_f64(2.0 * rng.next_f64() - 1.0)).collect();
+        for j in 0..n / 10 {
+            for c in 0..d {
+                x[(n - 1 - j) * d + c] = x[j * d + c];
+                x[(n / 2 + j) * d + c] = T::from_f64(((j * 7 + c) % 5) as f64 * 0.25 - 0.5);
+            }
+        }
+        let amat: Vec<T> = (0..d * d).map(|k| T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.3 * (k as f64) - 0.4 })).collect();
+        for a in [None, Some(&amat[..])] {
+            for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
+                let rule = Rule::Threshold { delta: T::from_f64(delta), tau: T::from_f64(tau) };
+                let mut sparse = Attn::<T>::new(n, d).unwrap();
+                assert!(sparse.tree.is_some());
+                let ys = pass(&mut sparse, &x, a, rule);
+                let mut dense = Attn::<T>::new(n, d).unwrap();
+                dense.tree = None;
+                let yd = pass(&mut dense, &x, a, rule);
+                for k in 0..ys.len() {
+                    assert!(ys[k] == yd[k], "n={} d={} delta={} A={} entry {}: {:?} vs {:?}", n, d, delta, a.is_some(), k, ys[k], yd[k]);
+                }
             }
         }
     }
 
-    fn row_mean(&mut self, r: usize, rule: Rule<T>, rng: &mut SplitMix64) -> Result<(), StepError> {
-        let (n, d, stride) = (self.n, self.d, self.stride);
-        let row = &mut self.rows[r * stride..r * stride + stride];
-        let m = T::row_max(row, n);
-        if !m.is_finite() {
-            return Err(StepError::NonFinite);
-        }
-        match rule {
-            Rule::Threshold { delta, tau } => {
-                let absm = m.abs();
-                let scale = if absm > T::ONE { absm } else { T::ONE };
-                let thr = m - delta - tau * scale;
-                let mut count = 0usize;
-                for (j, &v) in row[..n].iter().enumerate() {
-                    if v >= thr {
-                        self.members[count] = j as u32;
-                        count += 1;
-                    }
-                }
-                if count == 0 {
-                    // Unreachable for finite m and delta, tau >= 0: the argmax passes.
-                    return Err(StepError::NonFinite);
-                }
-                // Sum the members in ascending j, the canonical order of SPEC §0:
-                // it keeps exact cancellations exact (1 + (-1) + p = p) and
-                // agrees bit for bit with the js backend.
-                for c in 0..d {
-                    let col = &self.xt[c * stride..c * stride + n];
-                    let mut s = T::ZERO;
-                    for &j in &self.members[..count] {
-                        s = s + col[j as usize];
-                    }
-                    self.y[c] = s;
-                }
-                let cnt = T::from_usize(count);
-                for yc in self.y.iter_mut() {
-                    *yc = *yc / cnt;
-                }
-            }
-            Rule::Softmax { beta } | Rule::Exp { beta } => {
-                let mut total = T::ZERO;
-                for v in row[..n].iter_mut() {
-                    let w = (beta * (*v - m)).exp();
-                    *v = w;
-                    total = total + w;
-                }
-                for v in row[n..].iter_mut() {
-                    *v = T::ZERO;
-                }
-                T::weighted_sums(row, d, &self.xt, stride, &mut self.y);
-                let scale = match rule {
-                    Rule::Exp { .. } => (beta * m).exp() / T::from_usize(n),
-                    _ => T::ONE / total,
-                };
-                if !scale.is_finite() {
-                    return Err(StepError::NonFinite);
-                }
-                for yc in self.y.iter_mut() {
-                    *yc = *yc * scale;
-                }
-            }
-            Rule::Sample { beta } => {
-                let mut total = T::ZERO;
-                for v in row[..n].iter_mut() {
-                    let w = (beta * (*v - m)).exp();
-                    *v = w;
-                    total = total + w;
-                }
-                // J = first j whose ascending cumulative weight exceeds u * total.
-                let target = T::from_f64(rng.next_f64()) * total;
-                let mut pick = n - 1;
-                while pick > 0 && !(row[pick] > T::ZERO) {
-                    pick -= 1;
-                }
-                let mut cum = T::ZERO;
-                for (j, &w) in row[..n].iter().enumerate() {
-                    cum = cum + w;
-                    if cum > target {
-                        pick = j;
-                        break;
-                    }
-                }
-                for c in 0..d {
-                    self.y[c] = self.xt[c * stride + pick];
-                }
-            }
-        }
-        Ok(())
+    #[test]
+    fn sparse_threshold_path_is_bit_identical_to_dense() {
+        check::<f64>(1100, 2, 5);
+        check::<f64>(1031, 3, 6);
+        check::<f64>(1024, 1, 7);
+        check::<f32>(1100, 2, 8);
     }
 }
