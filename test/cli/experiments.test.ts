@@ -1,0 +1,111 @@
+/**
+ * `attention-dynamics experiment`: --list names every registered experiment,
+ * and every experiment runs at reduced size (--small) through the built
+ * command and writes its files: one .svg per figure, report.html,
+ * summary.json and its generated inputs as .npy. Key numbers are checked
+ * where the experiment has an exact answer (P6 slopes, AFZ checks, δ-sweep
+ * limit counts, FW cells = Voronoi with equal norms, one sphere cluster).
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPERIMENTS } from '../../ts/cli/experiments/index.js';
+import { readNpyFile } from '../../ts/io/npy.js';
+import { cli, ensureBuilt, tempDir } from './helpers.js';
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = tempDir('cli-exp-');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('experiment --list', () => {
+  it('describes every registered experiment', () => {
+    const r = cli(['experiment', '--list']);
+    expect(r.code).toBe(0);
+    for (const e of EXPERIMENTS) {
+      expect(r.stdout).toContain(e.name);
+      expect(r.stdout).toContain(e.spec);
+    }
+    const json = cli(['experiment', '--list', '--json']);
+    expect(JSON.parse(json.stdout).map((e: { name: string }) => e.name)).toEqual(EXPERIMENTS.map((e) => e.name));
+  });
+  it('covers the experiments of SPEC §5 named in the issue', () => {
+    const specs = EXPERIMENTS.map((e) => e.spec);
+    for (const s of ['§5.1', '§5.2', '§5.3', '§5.4a', '§5.4b', '§5.4c', '§5.5', '§5.6', '§5.7']) expect(specs).toContain(s);
+  });
+});
+
+function summaryOf(out: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+}
+
+describe.each(EXPERIMENTS.map((e) => e.name))('experiment %s --small', (name) => {
+  it('writes its figures, report.html and summary.json', () => {
+    const out = join(dir, name);
+    const r = cli(['experiment', name, '--small', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toContain('report.html');
+    expect(files).toContain('summary.json');
+    const svgs = files.filter((f) => f.endsWith('.svg'));
+    expect(svgs.length).toBeGreaterThan(0);
+    for (const f of svgs) {
+      const s = readFileSync(join(out, f), 'utf8');
+      expect(s.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(s.trimEnd().endsWith('</svg>')).toBe(true);
+    }
+    for (const f of files.filter((f) => f.endsWith('.npy'))) expect(readNpyFile(join(out, f)).dtype).toBe('float64');
+    const summary = summaryOf(out);
+    expect(summary.experiment).toBe(name);
+    expect(summary.small).toBe(true);
+    expect(summary.files).toEqual(expect.arrayContaining(files));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    // every figure of the report is also a file
+    expect((html.match(/<figure /g) ?? []).length).toBe(svgs.length);
+  });
+});
+
+describe('experiment results at reduced size', () => {
+  const get = (name: string): Record<string, unknown> => summaryOf(join(dir, name));
+  it('p6-square: slopes log(7/9) and log(2/3), p_y(30) = 0.01·(7/9)^30', () => {
+    const s = get('p6-square') as { runs: { delta: number; fittedSlope: number; expectedSlope: number; pxAlwaysExactlyOne: boolean; verticesMaxMove: number }[]; py30RelativeError: number };
+    const [a, b] = s.runs;
+    expect(a!.delta).toBe(0.05);
+    expect(Math.abs(a!.fittedSlope - Math.log(7 / 9))).toBeLessThan(1e-9);
+    expect(Math.abs(b!.fittedSlope - Math.log(2 / 3))).toBeLessThan(1e-9);
+    expect(a!.pxAlwaysExactlyOne).toBe(true);
+    expect(a!.verticesMaxMove).toBe(0);
+    expect(s.py30RelativeError).toBeLessThan(1e-12);
+  });
+  it('afz-figure2: the SPEC test 8 checks pass and the random points are saved', () => {
+    const s = get('afz-figure2') as { allChecksPass: boolean; cases: { id: number; seed: number; initial: number[][] }[] };
+    expect(s.allChecksPass).toBe(true);
+    const c1 = s.cases.find((c) => c.id === 1)!;
+    const saved = readNpyFile(join(dir, 'afz-figure2', 'case-1-initial.npy'));
+    expect(saved.shape).toEqual([9, 2]);
+    expect(Array.from(saved.data)).toEqual(c1.initial.flat());
+  });
+  it('delta-sweep: the number of limits per δ matches SPEC §5.3', () => {
+    const s = get('delta-sweep') as { rows: { delta: number; limits: number; expected: number }[] };
+    expect(s.rows.map((x) => x.limits)).toEqual([4, 4, 4, 6, 5, 1, 1]);
+  });
+  it('fw-cells: cells equal Voronoi regions with equal norms; Theorem 4.2 holds', () => {
+    const s = get('fw-cells') as { cells: { equalNorm: boolean; cellNeVoronoi: number }[]; theorem42: { maxDeviation: number } };
+    for (const c of s.cells.filter((x) => x.equalNorm)) expect(c.cellNeVoronoi).toBe(0);
+    expect(s.cells.some((c) => !c.equalNorm && c.cellNeVoronoi > 0)).toBe(true);
+    expect(s.theorem42.maxDeviation).toBeLessThan(1e-12);
+  });
+  it('sphere-clustering: SA and USA end in one cluster', () => {
+    const s = get('sphere-clustering') as { rows: { model: string; finalClusters: number }[] };
+    expect(s.rows.map((x) => x.finalClusters)).toEqual([1, 1]);
+  });
+  it('metastability: the exact law reproduces SPEC test 13 reference values', () => {
+    const s = get('metastability') as { reference: { p_4_2: number; p_3_5: number } };
+    expect(s.reference.p_4_2).toBeCloseTo(0.224197, 6);
+    expect(s.reference.p_3_5).toBeCloseTo(0.001105, 6);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * `attention-dynamics experiment`: the reference experiments of SPEC §5.
+ * `experiment --list` describes them; `experiment NAME --out DIR [--small]`
+ * runs one and writes its figures (one .svg per figure), report.html,
+ * summary.json and any input files it generated (.npy), atomically.
+ */
+import { commitFiles, checkOutputDir, OutputError, type OutputFile } from '../io/atomic.js';
+import { renderReport, toJson } from '../report/html.js';
+import { CliError, messageOf } from './errors.js';
+import { EXPERIMENT_OPTIONS, usage } from './help.js';
+import { packageVersion, type Io } from './io.js';
+import { COMMON_OPTIONS, parseOptions } from './options.js';
+import { progressBar } from './progress.js';
+import { EXPERIMENTS, findExperiment } from './experiments/index.js';
+
+/** The `experiment` command. */
+export async function experimentCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(argv, [...EXPERIMENT_OPTIONS, ...COMMON_OPTIONS], 'experiment', true);
+  if (values.help === true) {
+    io.stdout.write(usage('experiment'));
+    return 0;
+  }
+  const json = values.json === true;
+  const quiet = values.quiet === true;
+  if (values.list === true) {
+    if (positionals.length > 0) throw new CliError('give either --list or an experiment name, not both');
+    if (json) io.stdout.write(toJson(EXPERIMENTS.map((e) => ({ name: e.name, spec: e.spec, title: e.title, description: e.description }))));
+    else {
+      const w = Math.max(...EXPERIMENTS.map((e) => e.name.length));
+      io.stdout.write(`Experiments (attention-dynamics experiment NAME --out DIR [--small]):\n\n`);
+      for (const e of EXPERIMENTS) io.stdout.write(`  ${e.name.padEnd(w)}  ${e.spec.padEnd(6)} ${e.title}\n  ${' '.repeat(w)}  ${' '.repeat(6)} ${e.description}\n\n`);
+    }
+    return 0;
+  }
+  if (positionals.length === 0) throw new CliError("give an experiment name (see 'attention-dynamics experiment --list')");
+  if (positionals.length > 1) throw new CliError(`give one experiment name; got ${positionals.map((p) => `'${p}'`).join(', ')}`);
+  const name = positionals[0] as string;
+  const exp = findExperiment(name);
+  if (exp === undefined) throw new CliError(`unknown experiment '${name}'; known: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (out === undefined || out === '') throw new CliError('--out DIR is required (the directory for the figures, report.html and summary.json)');
+  const backendS = typeof values.backend === 'string' ? values.backend : 'wasm';
+  if (backendS !== 'wasm' && backendS !== 'js') throw new CliError(`--backend must be wasm | js; got '${backendS}'`);
+  try {
+    checkOutputDir(out, ['report.html', 'summary.json']);
+  } catch (err) {
+    if (err instanceof OutputError) throw new CliError(err.message);
+    throw err;
+  }
+  const small = values.small === true;
+  const t0 = performance.now();
+  let bar = progressBar(io.stderr, name, 1, { quiet });
+  let result;
+  try {
+    result = await exp.run({
+      small,
+      backend: backendS,
+      progress: (done, total) => {
+        if (done === 0) {
+          bar.done();
+          bar = progressBar(io.stderr, name, total, { quiet });
+        }
+        bar.update(done);
+      },
+    });
+  } catch (err) {
+    bar.done();
+    if (err instanceof CliError) throw err;
+    throw new CliError(`experiment ${name} failed: ${messageOf(err)} (nothing was written)`, 1);
+  }
+  bar.done();
+  const ms = performance.now() - t0;
+  const files: OutputFile[] = [];
+  const used = new Set<string>(['report', 'summary']);
+  for (const s of result.sections) {
+    for (const f of s.figures ?? []) {
+      let stem = f.name.replace(/[^A-Za-z0-9._-]/g, '-');
+      for (let k = 2; used.has(stem); k++) stem = `${f.name}-${k}`;
+      used.add(stem);
+      files.push({ name: `${stem}.svg`, bytes: `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n` });
+    }
+  }
+  for (const f of result.files ?? []) files.push(f);
+  const summary = {
+    command: ['attention-dynamics', 'experiment', ...argv].join(' '),
+    version: packageVersion(),
+    experiment: exp.name,
+    spec: exp.spec,
+    title: exp.title,
+    small,
+    backend: backendS,
+    ms,
+    files: [...files.map((f) => f.name), 'report.html', 'summary.json'],
+    ...result.summary,
+  };
+  const html = renderReport({
+    title: `${exp.title} (${exp.spec})${small ? ' — reduced size' : ''}`,
+    subtitle: summary.command,
+    sections: [{ heading: 'About', text: [exp.description, ...(result.intro ?? [])] }, ...result.sections],
+    summary,
+  });
+  files.push({ name: 'summary.json', bytes: toJson(summary) }, { name: 'report.html', bytes: html });
+  try {
+    commitFiles(out, files);
+  } catch (err) {
+    if (err instanceof OutputError) throw new CliError(err.message, 1);
+    throw err;
+  }
+  if (json) io.stdout.write(toJson(summary));
+  else if (!quiet) {
+    io.stdout.write(`${exp.name}: done in ${(ms / 1000).toFixed(2)} s; wrote ${files.length} files to ${out}; open ${out}/report.html\n`);
+    for (const line of result.headline ?? []) io.stdout.write(`  ${line}\n`);
+  }
+  return 0;
+}

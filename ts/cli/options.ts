@@ -1,0 +1,492 @@
+/**
+ * Command-line options of `run` (also the base options of `sweep`): the
+ * specification (one table drives node:util parseArgs and the --help text),
+ * value parsers (numbers, integer lists, δ and γ schedule strings), and the
+ * translation of parsed values into a validated RunConfig: Simulation
+ * options, the initial state (from an NPY file or generated), steps and
+ * report choices. Everything that can be checked without running is checked
+ * here, so bad input is refused before anything is written.
+ */
+import { parseArgs } from 'node:util';
+import { initialPositions, schedules } from '../index.js';
+import type { SimulationOptions } from '../index.js';
+import type { GammaOption, Model } from '../types.js';
+import { NpyError, readNpyFile, shapeRepr } from '../io/npy.js';
+import { CliError, messageOf } from './errors.js';
+
+/** One option of the command line. */
+export interface OptSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  /** Metavariable shown in help, e.g. 'X' or 'FILE'. */
+  arg?: string;
+  help: string;
+  group: string;
+  multiple?: boolean;
+  short?: string;
+}
+
+export const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
+
+/** Options of the simulation and its initial state (run and sweep). */
+export const SIM_OPTIONS: readonly OptSpec[] = [
+  { name: 'model', type: 'string', arg: 'NAME', group: 'Model', help: `required: ${MODELS.join(' | ')}` },
+  { name: 'alpha', type: 'string', arg: 'X', group: 'Model', help: 'step parameter α > 0, γ = α/(1+α) (discrete models; default 1)' },
+  { name: 'gamma', type: 'string', arg: 'G', group: 'Model', help: 'step size γ_t instead of α: a number in (0,1], frank-wolfe (2/(t+2)), exp-rise:a, geometric:γ0,r, piecewise:v@t,...' },
+  { name: 'delta', type: 'string', arg: 'X', group: 'Model', help: "localmax δ >= 0 ('inf' allowed; default 0)" },
+  { name: 'delta-schedule', type: 'string', arg: 'S', group: 'Model', help: 'localmax δ(t): constant:δ | power:δ0,p (δ0/(1+t)^p) | geometric:δ0,r (δ0·r^t) | piecewise:δ@t0,δ@t1,... (t0 = 0)' },
+  { name: 'beta', type: 'string', arg: 'X', group: 'Model', help: 'inverse temperature β >= 0 (softmax, softmax-markov, sphere models; default 1)' },
+  { name: 'A', type: 'string', arg: 'FILE', group: 'Model', help: 'alignment matrix A (d×d .npy), a_ij = <A x_i, x_j>; identity by default' },
+  { name: 'Q', type: 'string', arg: 'FILE', group: 'Model', help: 'query matrix (d×d .npy); A = Kᵀ Q' },
+  { name: 'K', type: 'string', arg: 'FILE', group: 'Model', help: 'key matrix (d×d .npy)' },
+  { name: 'V', type: 'string', arg: 'FILE', group: 'Model', help: 'value matrix (d×d .npy): sphere field P⊥(V y), or the residual update x + h V y' },
+  { name: 'h', type: 'string', arg: 'X', group: 'Model', help: 'residual step h of x + h V y (discrete models)' },
+  { name: 'sphere', type: 'boolean', group: 'Model', help: 'project tokens to the unit sphere after each step (discrete models)' },
+  { name: 'seed', type: 'string', arg: 'N', group: 'Model', help: 'softmax-markov sampling seed (integer >= 0; required there)' },
+  { name: 'dt', type: 'string', arg: 'X', group: 'Model', help: 'sphere models: time step (default 0.1)' },
+  { name: 'integrator', type: 'string', arg: 'NAME', group: 'Model', help: 'sphere models: euler | euler-raw | rk4 (default rk4)' },
+  { name: 'tie-tolerance', type: 'string', arg: 'X', group: 'Model', help: 'relative tie tolerance τ >= 0 (default 1e-12 f64, 1e-5 f32)' },
+  { name: 'backend', type: 'string', arg: 'NAME', group: 'Model', help: 'wasm | js (default wasm)' },
+  { name: 'precision', type: 'string', arg: 'NAME', group: 'Model', help: 'f64 | f32 (default f64)' },
+  { name: 'init', type: 'string', arg: 'FILE', group: 'Initial state', help: 'initial positions: an n×d float64/float32 C-order .npy file' },
+  { name: 'n', type: 'string', arg: 'N', group: 'Initial state', help: 'number of tokens of a generated initial state' },
+  { name: 'd', type: 'string', arg: 'D', group: 'Initial state', help: 'dimension of a generated initial state' },
+  { name: 'init-kind', type: 'string', arg: 'KIND', group: 'Initial state', help: 'uniform | gaussian | sphere (default uniform)' },
+  { name: 'init-seed', type: 'string', arg: 'N', group: 'Initial state', help: 'seed of the generated state (SplitMix64; default 0)' },
+  { name: 'init-low', type: 'string', arg: 'X', group: 'Initial state', help: 'uniform: lower bound (default -1)' },
+  { name: 'init-high', type: 'string', arg: 'X', group: 'Initial state', help: 'uniform: upper bound (default 1)' },
+  { name: 'init-mean', type: 'string', arg: 'X', group: 'Initial state', help: 'gaussian: mean (default 0)' },
+  { name: 'init-sigma', type: 'string', arg: 'X', group: 'Initial state', help: 'gaussian: standard deviation (default 1)' },
+  { name: 'init-radius', type: 'string', arg: 'X', group: 'Initial state', help: 'sphere: radius (default 1)' },
+  { name: 'steps', type: 'string', arg: 'N', group: 'Run', help: 'number of steps (default 100)' },
+  { name: 'every', type: 'string', arg: 'K', group: 'Run', help: 'keep every K-th state in trajectory.npy (default max(1, ceil(steps/500))); the final state is always kept' },
+];
+
+/** Output and report options of `run`. */
+export const RUN_OUTPUT_OPTIONS: readonly OptSpec[] = [
+  { name: 'out', type: 'string', arg: 'DIR', group: 'Output', help: 'required: output directory (created if missing; existing files of the same names are replaced atomically)' },
+  { name: 'hull-at', type: 'string', arg: 'T,...', group: 'Output', help: 'steps at which to draw the hull (default: first, two in between, last)' },
+  { name: 'strip-tokens', type: 'string', arg: 'I,...', group: 'Output', help: 'tokens whose strips to draw (default: two tokens; 2D only)' },
+  { name: 'strip-at', type: 'string', arg: 'T', group: 'Output', help: 'step at which strips are drawn (default 0)' },
+  { name: 'analysis-snapshots', type: 'string', arg: 'K', group: 'Output', help: 'snapshots analysed for the time series (default 120, evenly spread)' },
+  { name: 'max-trajectory-mb', type: 'string', arg: 'M', group: 'Output', help: 'refuse runs whose trajectory would exceed M MiB (default 1024)' },
+];
+
+/** Options of every subcommand. */
+export const COMMON_OPTIONS: readonly OptSpec[] = [
+  { name: 'quiet', type: 'boolean', short: 'q', group: 'General', help: 'no progress bar and no text summary (errors still go to stderr)' },
+  { name: 'json', type: 'boolean', group: 'General', help: 'print the machine-readable summary (JSON) on stdout' },
+  { name: 'help', type: 'boolean', short: 'h', group: 'General', help: 'show this help' },
+];
+
+/** Parsed option values (strings, booleans, string lists). */
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Parse argv with node:util parseArgs (strict): unknown options, missing
+ * values and repeated single-valued options are CliErrors. A value starting
+ * with '-' that looks like a number (e.g. `--alpha -0.5`) is accepted.
+ */
+export function parseOptions(argv: readonly string[], specs: readonly OptSpec[], command: string, allowPositionals = false): { values: Values; positionals: string[] } {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  // glue "--opt -1.5" into "--opt=-1.5" for string options (parseArgs calls it ambiguous)
+  const args: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k] as string;
+    const next = argv[k + 1];
+    const m = /^--([^=]+)$/.exec(a);
+    if (m && byName.get(m[1] as string)?.type === 'string') {
+      if (next === undefined || (next.startsWith('-') && !/^-(\d|\.\d|inf)/i.test(next))) {
+        throw new CliError(`option --${m[1]} needs a value${next === undefined ? '' : ` (got '${next}' next; write --${m[1]}=VALUE for a value starting with '-')`}`);
+      }
+      args.push(`${a}=${next}`);
+      k++;
+    } else args.push(a);
+  }
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
+  for (const s of specs) options[s.name] = { type: s.type, ...(s.multiple ? { multiple: true } : {}), ...(s.short ? { short: s.short } : {}) };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals, tokens: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    let msg = messageOf(err);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') msg += `; see 'attention-dynamics ${command} --help'`;
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') msg += ` ('${command}' takes options only; see 'attention-dynamics ${command} --help')`;
+    throw new CliError(msg);
+  }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    const spec = byName.get(t.name);
+    if (spec && !spec.multiple) {
+      if (seen.has(t.name)) throw new CliError(`option --${t.name} is given more than once`);
+      seen.add(t.name);
+    }
+  }
+  return { values: parsed.values as Values, positionals: parsed.positionals };
+}
+
+// ---------------------------------------------------------------------------
+// Value parsers
+
+/** A number from a command-line string ('inf' / 'Infinity' only when allowed). */
+export function parseNumber(
+  flag: string,
+  s: string,
+  opts: { min?: number; max?: number; gt?: number; integer?: boolean; allowInfinity?: boolean } = {},
+): number {
+  const t = s.trim();
+  let v: number;
+  if (/^[+]?(inf|infinity)$/i.test(t)) v = Infinity;
+  else if (/^-(inf|infinity)$/i.test(t)) v = -Infinity;
+  else if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) v = Number(t);
+  else throw new CliError(`--${flag} must be a number; got '${s}'`);
+  if (!Number.isFinite(v) && !opts.allowInfinity) throw new CliError(`--${flag} must be a finite number; got '${s}'`);
+  if (opts.integer && !Number.isInteger(v)) throw new CliError(`--${flag} must be an integer; got '${s}'`);
+  if (opts.integer && !Number.isSafeInteger(v)) throw new CliError(`--${flag} is too large; got '${s}'`);
+  if (opts.min !== undefined && v < opts.min) throw new CliError(`--${flag} must be >= ${opts.min}; got '${s}'`);
+  if (opts.gt !== undefined && !(v > opts.gt)) throw new CliError(`--${flag} must be > ${opts.gt}; got '${s}'`);
+  if (opts.max !== undefined && v > opts.max) throw new CliError(`--${flag} must be <= ${opts.max}; got '${s}'`);
+  return v;
+}
+
+/** A non-negative integer seed; values beyond 2^53 become bigints (< 2^64). */
+export function parseSeed(flag: string, s: string): number | bigint {
+  const t = s.trim();
+  if (!/^\d+$/.test(t)) throw new CliError(`--${flag} must be a non-negative integer; got '${s}'`);
+  const b = BigInt(t);
+  if (b >= 2n ** 64n) throw new CliError(`--${flag} must be < 2^64; got '${s}'`);
+  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+/** A comma-separated list of non-negative integers. */
+export function parseIntList(flag: string, s: string): number[] {
+  const parts = s.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) throw new CliError(`--${flag} must be a comma-separated list of integers; got '${s}'`);
+  return parts.map((p) => parseNumber(flag, p, { integer: true, min: 0 }));
+}
+
+function scheduleNumbers(flag: string, spec: string, body: string, count: number): number[] {
+  const parts = body.split(',').map((p) => p.trim());
+  if (parts.length !== count || parts.some((p) => p === '')) {
+    throw new CliError(`--${flag} '${spec}': expected ${count} comma-separated number${count > 1 ? 's' : ''} after ':'`);
+  }
+  return parts.map((p) => {
+    try {
+      return parseNumber(flag, p, { allowInfinity: true });
+    } catch {
+      throw new CliError(`--${flag} '${spec}': '${p}' is not a number`);
+    }
+  });
+}
+
+function piecewise(flag: string, spec: string, body: string): { starts: number[]; values: number[] } {
+  const starts: number[] = [];
+  const values: number[] = [];
+  for (const part of body.split(',')) {
+    const m = /^\s*([^@\s]+)\s*@\s*([^@\s]+)\s*$/.exec(part);
+    if (m === null) throw new CliError(`--${flag} '${spec}': piecewise pieces are VALUE@STEP, e.g. piecewise:0.2@0,0.05@100; got '${part}'`);
+    let v: number;
+    let t: number;
+    try {
+      v = parseNumber(flag, m[1] as string, { allowInfinity: true });
+      t = parseNumber(flag, m[2] as string, { integer: true, min: 0 });
+    } catch {
+      throw new CliError(`--${flag} '${spec}': bad piece '${part}' (VALUE@STEP with an integer STEP >= 0)`);
+    }
+    values.push(v);
+    starts.push(t);
+  }
+  return { starts, values };
+}
+
+/** Wrap an API validation error of a schedule as a CliError naming the flag and the string. */
+function schedule<T>(flag: string, spec: string, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new CliError(`--${flag} '${spec}': ${messageOf(err)}`);
+  }
+}
+
+/** A δ schedule string: constant:δ | power:δ0,p | geometric:δ0,r | piecewise:δ@t,... */
+export function parseDeltaSchedule(s: string, flag = 'delta-schedule'): ReturnType<typeof schedules.constant> {
+  const m = /^\s*([a-z-]+)\s*:(.*)$/i.exec(s);
+  if (m === null) {
+    throw new CliError(`--${flag} '${s}': expected KIND:ARGS with KIND constant, power, geometric or piecewise (e.g. power:0.2,1)`);
+  }
+  const kind = (m[1] as string).toLowerCase();
+  const body = m[2] as string;
+  switch (kind) {
+    case 'constant': {
+      const [v] = scheduleNumbers(flag, s, body, 1) as [number];
+      return schedule(flag, s, () => schedules.constant(v));
+    }
+    case 'power': {
+      const [a, p] = scheduleNumbers(flag, s, body, 2) as [number, number];
+      return schedule(flag, s, () => schedules.power(a, p));
+    }
+    case 'geometric': {
+      const [a, r] = scheduleNumbers(flag, s, body, 2) as [number, number];
+      return schedule(flag, s, () => schedules.geometric(a, r));
+    }
+    case 'piecewise': {
+      const { starts, values } = piecewise(flag, s, body);
+      return schedule(flag, s, () => schedules.piecewise(starts, values));
+    }
+    default:
+      throw new CliError(`--${flag} '${s}': unknown schedule '${kind}' (constant, power, geometric or piecewise)`);
+  }
+}
+
+/** A γ option string: a number, frank-wolfe, constant:γ, exp-rise:a, geometric:γ0,r, piecewise:γ@t,... */
+export function parseGamma(s: string): GammaOption {
+  const t = s.trim();
+  if (/^[+-]?(\d|\.\d)/.test(t)) {
+    const v = parseNumber('gamma', t);
+    if (!(v > 0 && v <= 1)) throw new CliError(`--gamma must be in (0, 1]; got '${s}'`);
+    return v;
+  }
+  if (t === 'frank-wolfe') return schedules.frankWolfe();
+  const m = /^([a-z-]+)\s*:(.*)$/i.exec(t);
+  if (m === null) throw new CliError(`--gamma '${s}': expected a number in (0, 1], frank-wolfe, constant:γ, exp-rise:a, geometric:γ0,r or piecewise:γ@t,...`);
+  const kind = (m[1] as string).toLowerCase();
+  const body = m[2] as string;
+  const check = (g: GammaOption): GammaOption => {
+    // validated by the API (Simulation.create) too; checking here gives the flag in the message
+    if (typeof g === 'object' && g.kind === 'piecewise') {
+      g.values.forEach((v) => {
+        if (!(v > 0 && v <= 1)) throw new CliError(`--gamma '${s}': every value must be in (0, 1]; got ${v}`);
+      });
+      if (g.starts[0] !== 0) throw new CliError(`--gamma '${s}': the first piece must start at step 0`);
+      for (let k = 1; k < g.starts.length; k++) {
+        if (!((g.starts[k] as number) > (g.starts[k - 1] as number))) throw new CliError(`--gamma '${s}': steps must increase`);
+      }
+    }
+    return g;
+  };
+  switch (kind) {
+    case 'constant': {
+      const [v] = scheduleNumbers('gamma', s, body, 1) as [number];
+      if (!(v > 0 && v <= 1)) throw new CliError(`--gamma '${s}': γ must be in (0, 1]`);
+      return { kind: 'constant', gamma: v };
+    }
+    case 'exp-rise': {
+      const [a] = scheduleNumbers('gamma', s, body, 1) as [number];
+      return schedule('gamma', s, () => schedules.expRise(a));
+    }
+    case 'geometric': {
+      const [g0, r] = scheduleNumbers('gamma', s, body, 2) as [number, number];
+      if (!(g0 > 0 && g0 <= 1)) throw new CliError(`--gamma '${s}': γ0 must be in (0, 1]`);
+      return schedule('gamma', s, () => schedules.gammaGeometric(g0, r));
+    }
+    case 'piecewise': {
+      const { starts, values } = piecewise('gamma', s, body);
+      return check({ kind: 'piecewise', starts, values });
+    }
+    default:
+      throw new CliError(`--gamma '${s}': unknown schedule '${kind}' (frank-wolfe, constant, exp-rise, geometric or piecewise)`);
+  }
+}
+
+function oneOfFlag<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new CliError(`--${flag} must be ${allowed.join(' | ')}; got '${v}'`);
+  return v as T;
+}
+
+/** Read an NPY file for a flag, as a CliError on any problem. */
+export function readArrayFile(flag: string, path: string): { data: Float64Array; shape: number[]; dtype: string } {
+  try {
+    const a = readNpyFile(path);
+    return { data: a.data instanceof Float64Array ? a.data : Float64Array.from(a.data), shape: a.shape, dtype: a.dtype };
+  } catch (err) {
+    if (err instanceof NpyError) throw new CliError(`--${flag} ${messageOf(err)}`);
+    throw err;
+  }
+}
+
+/** The first non-finite entry of a row-major array as "row r, column c", or null. */
+function firstNonFinite(x: ArrayLike<number>, cols: number): string | null {
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k] as number;
+    if (!Number.isFinite(v)) return `${v} at row ${Math.floor(k / cols)}, column ${k % cols}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// RunConfig
+
+/** Where the initial state came from. */
+export type InitSource =
+  | { source: 'file'; path: string; dtype: string }
+  | { source: 'generated'; kind: 'uniform' | 'gaussian' | 'sphere'; seed: number | bigint; low?: number; high?: number; mean?: number; sigma?: number; radius?: number };
+
+/** A validated run: Simulation options and everything around them. */
+export interface RunConfig {
+  /** Options for Simulation.create (positions included). */
+  sim: SimulationOptions & { positions: Float64Array; n: number; d: number };
+  n: number;
+  d: number;
+  init: InitSource;
+  steps: number;
+  every: number;
+  /** The options as given on the command line (for summary.json and CSV rows). */
+  given: Record<string, string | boolean>;
+  /** Files of matrices, by option. */
+  matrixFiles: Record<string, string>;
+}
+
+/** Build a RunConfig from parsed values (run and sweep). Throws CliError. */
+export function buildRunConfig(values: Values): RunConfig {
+  const str = (k: string): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const given: Record<string, string | boolean> = {};
+  for (const s of SIM_OPTIONS) {
+    const v = values[s.name];
+    if (typeof v === 'string' || v === true) given[s.name] = v;
+  }
+  const modelS = str('model');
+  if (modelS === undefined) throw new CliError(`--model is required: ${MODELS.join(' | ')}`);
+  const model = oneOfFlag('model', modelS, MODELS);
+
+  // initial state
+  let x0: Float64Array;
+  let n: number;
+  let d: number;
+  let init: InitSource;
+  const initPath = str('init');
+  const genFlags = ['init-kind', 'init-seed', 'init-low', 'init-high', 'init-mean', 'init-sigma', 'init-radius'];
+  if (initPath !== undefined) {
+    const extra = genFlags.filter((f) => values[f] !== undefined);
+    if (extra.length > 0) throw new CliError(`--init FILE cannot be combined with --${extra[0]} (that option is for generated states)`);
+    const a = readArrayFile('init', initPath);
+    if (a.shape.length !== 2) {
+      throw new CliError(`--init ${initPath}: the array must be 2-D of shape (n, d); got shape ${shapeRepr(a.shape)}${a.shape.length === 1 ? ' (for d = 1 save it as (n, 1))' : ''}`);
+    }
+    [n, d] = a.shape as [number, number];
+    if (n < 1 || d < 1) throw new CliError(`--init ${initPath}: the array must hold at least one token of dimension >= 1; got shape ${shapeRepr(a.shape)}`);
+    const nS = str('n');
+    const dS = str('d');
+    if (nS !== undefined && parseNumber('n', nS, { integer: true, min: 1 }) !== n) {
+      throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --n ${nS}`);
+    }
+    if (dS !== undefined && parseNumber('d', dS, { integer: true, min: 1 }) !== d) {
+      throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --d ${dS}`);
+    }
+    const bad = firstNonFinite(a.data, d);
+    if (bad !== null) throw new CliError(`--init ${initPath}: every entry must be finite; found ${bad}`);
+    x0 = a.data;
+    init = { source: 'file', path: initPath, dtype: a.dtype };
+  } else {
+    const nS = str('n');
+    const dS = str('d');
+    if (nS === undefined || dS === undefined) throw new CliError('give the initial state: --init FILE.npy, or --n N --d D (with --init-kind, --init-seed)');
+    n = parseNumber('n', nS, { integer: true, min: 1 });
+    d = parseNumber('d', dS, { integer: true, min: 1 });
+    const kind = oneOfFlag('init-kind', str('init-kind') ?? 'uniform', ['uniform', 'gaussian', 'sphere'] as const);
+    const seedS = str('init-seed');
+    const seed = seedS === undefined ? 0 : parseSeed('init-seed', seedS);
+    const opt = (flag: string): number | undefined => {
+      const v = str(flag);
+      return v === undefined ? undefined : parseNumber(flag, v);
+    };
+    const extras: Record<string, number | undefined> = {
+      low: opt('init-low'),
+      high: opt('init-high'),
+      mean: opt('init-mean'),
+      sigma: opt('init-sigma'),
+      radius: opt('init-radius'),
+    };
+    const applies: Record<string, readonly string[]> = { uniform: ['low', 'high'], gaussian: ['mean', 'sigma'], sphere: ['radius'] };
+    const kindOpts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(extras)) {
+      if (v === undefined) continue;
+      if (!(applies[kind] as readonly string[]).includes(k)) throw new CliError(`--init-${k} does not apply to --init-kind ${kind}`);
+      kindOpts[k] = v;
+    }
+    try {
+      x0 = initialPositions({ kind, n, d, seed, ...kindOpts });
+    } catch (err) {
+      throw new CliError(`initial state: ${messageOf(err)}`);
+    }
+    init = { source: 'generated', kind, seed, ...kindOpts };
+  }
+
+  const sim: SimulationOptions & { positions: Float64Array; n: number; d: number } = { model, positions: x0, n, d };
+  const num = (flag: string, o: Parameters<typeof parseNumber>[2] = {}): number | undefined => {
+    const v = str(flag);
+    return v === undefined ? undefined : parseNumber(flag, v, o);
+  };
+  const alpha = num('alpha', { gt: 0 });
+  if (alpha !== undefined) sim.alpha = alpha;
+  const gammaS = str('gamma');
+  if (gammaS !== undefined) sim.gamma = parseGamma(gammaS);
+  const deltaS = str('delta');
+  const schedS = str('delta-schedule');
+  if (deltaS !== undefined && schedS !== undefined) throw new CliError('give --delta or --delta-schedule, not both');
+  if (deltaS !== undefined) sim.delta = parseNumber('delta', deltaS, { min: 0, allowInfinity: true });
+  if (schedS !== undefined) sim.delta = parseDeltaSchedule(schedS);
+  if ((deltaS !== undefined || schedS !== undefined) && model !== 'localmax') {
+    throw new CliError(`--delta${schedS !== undefined ? '-schedule' : ''} applies to --model localmax only; got --model ${model}`);
+  }
+  const beta = num('beta', { min: 0 });
+  if (beta !== undefined) sim.beta = beta;
+  const h = num('h');
+  if (h !== undefined) sim.h = h;
+  if (values.sphere === true) sim.sphere = true;
+  const seedS = str('seed');
+  if (seedS !== undefined) sim.seed = parseSeed('seed', seedS);
+  const dt = num('dt', { gt: 0 });
+  if (dt !== undefined) sim.dt = dt;
+  const integ = str('integrator');
+  if (integ !== undefined) sim.integrator = oneOfFlag('integrator', integ, ['euler', 'euler-raw', 'rk4'] as const);
+  const tau = num('tie-tolerance', { min: 0 });
+  if (tau !== undefined) sim.tieTolerance = tau;
+  const backend = str('backend');
+  if (backend !== undefined) sim.backend = oneOfFlag('backend', backend, ['wasm', 'js'] as const);
+  const precision = str('precision');
+  if (precision !== undefined) sim.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
+
+  const matrixFiles: Record<string, string> = {};
+  for (const m of ['A', 'Q', 'K', 'V'] as const) {
+    const path = str(m);
+    if (path === undefined) continue;
+    const a = readArrayFile(m, path);
+    if (a.shape.length !== 2 || a.shape[0] !== d || a.shape[1] !== d) {
+      throw new CliError(`--${m} ${path}: the matrix must have shape (${d}, ${d}) (d × d with d = ${d}); got shape ${shapeRepr(a.shape)}`);
+    }
+    const bad = firstNonFinite(a.data, d);
+    if (bad !== null) throw new CliError(`--${m} ${path}: every entry must be finite; found ${bad}`);
+    sim[m] = a.data;
+    matrixFiles[m] = path;
+  }
+
+  const stepsS = str('steps');
+  const steps = stepsS === undefined ? 100 : parseNumber('steps', stepsS, { integer: true, min: 0 });
+  const everyS = str('every');
+  const every = everyS === undefined ? Math.max(1, Math.ceil(steps / 500)) : parseNumber('every', everyS, { integer: true, min: 1 });
+
+  return { sim, n, d, init, steps, every, given, matrixFiles };
+}
+
+/** The options of a config as plain JSON (no arrays of positions or matrices). */
+export function describeConfig(c: RunConfig): Record<string, unknown> {
+  const { positions: _p, A: _a, Q: _q, K: _k, V: _v, ...rest } = c.sim;
+  void _p;
+  void _a;
+  void _q;
+  void _k;
+  void _v;
+  return {
+    ...rest,
+    seed: typeof rest.seed === 'bigint' ? rest.seed.toString() : rest.seed,
+    matrices: c.matrixFiles,
+    init: c.init.source === 'generated' && typeof c.init.seed === 'bigint' ? { ...c.init, seed: c.init.seed.toString() } : c.init,
+    steps: c.steps,
+    every: c.every,
+  };
+}

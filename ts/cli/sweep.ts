@@ -1,0 +1,257 @@
+/**
+ * `attention-dynamics sweep`: a grid of runs in parallel worker threads.
+ *
+ * Each grid point is the base run options plus one value per grid axis
+ * (`--grid delta=0.01,0.1 --grid alpha=0.5,1` gives 4 runs; the first axis
+ * varies slowest). Every point is validated up front; points whose options
+ * are invalid are reported as failed runs and the others still run. The
+ * runs execute in a piscina pool (one task per run, `--workers` threads),
+ * and one row per run goes to sweep.csv (and sweep.json with errors and the
+ * worker thread of each run), both written atomically at the end.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { commitFiles, checkOutputDir, OutputError } from '../io/atomic.js';
+import { toJson } from '../report/html.js';
+import { CliError, messageOf } from './errors.js';
+import { SWEEP_OPTIONS, usage } from './help.js';
+import { packageVersion, type Io } from './io.js';
+import { COMMON_OPTIONS, SIM_OPTIONS, buildRunConfig, parseNumber, parseOptions, type Values } from './options.js';
+import { progressBar } from './progress.js';
+import type { SweepMetrics, SweepResult, SweepTask } from './sweep-task.js';
+
+/** One axis of the grid. */
+export interface GridAxis {
+  key: string;
+  values: string[];
+}
+
+const MAX_RUNS = 100_000;
+
+/** Expand one VALUES list: items separated by ',' (or ';' if any), each a literal, i..j, or start:stop:step. */
+export function expandValues(key: string, list: string): string[] {
+  const sep = list.includes(';') ? ';' : ',';
+  const items = list.split(sep).map((s) => s.trim());
+  if (items.length === 0 || items.some((s) => s === '')) throw new CliError(`--grid ${key}=${list}: empty value in the list`);
+  const out: string[] = [];
+  for (const item of items) {
+    const range = /^(-?\d+)\.\.(-?\d+)$/.exec(item);
+    const steps = item.split(':');
+    if (range) {
+      const a = Number(range[1]);
+      const b = Number(range[2]);
+      if (!(a <= b)) throw new CliError(`--grid ${key}=${list}: the range ${item} must go up (i..j with i <= j)`);
+      if (b - a >= MAX_RUNS) throw new CliError(`--grid ${key}=${list}: the range ${item} is too long`);
+      for (let v = a; v <= b; v++) out.push(String(v));
+    } else if (steps.length === 3 && steps.every((s) => /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s))) {
+      const [a, b, s] = steps.map(Number) as [number, number, number];
+      if (!(s > 0) || !(a <= b)) throw new CliError(`--grid ${key}=${list}: start:stop:step needs start <= stop and step > 0; got ${item}`);
+      const count = Math.floor((b - a) / s + 1e-9) + 1;
+      if (count > MAX_RUNS) throw new CliError(`--grid ${key}=${list}: ${item} has too many values`);
+      for (let k = 0; k < count; k++) out.push(String(parseFloat((a + k * s).toPrecision(12))));
+    } else out.push(item);
+  }
+  return out;
+}
+
+/** Parse the --grid options into axes, checking keys against the run options. */
+export function parseGrid(specs: readonly string[], base: Values): GridAxis[] {
+  if (specs.length === 0) throw new CliError('give at least one --grid KEY=VALUES (e.g. --grid delta=0.01,0.1,0.5)');
+  const valued = new Set(SIM_OPTIONS.filter((s) => s.type === 'string').map((s) => s.name));
+  const axes: GridAxis[] = [];
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new CliError(`--grid must be KEY=VALUES (e.g. delta=0.01,0.1); got '${spec}'`);
+    const key = spec.slice(0, eq).trim().replace(/^--/, '');
+    if (key !== 'seed' && !valued.has(key)) {
+      throw new CliError(`--grid ${key}: not a run option with a value; grid keys: seed, ${[...valued].join(', ')}`);
+    }
+    if (axes.some((a) => a.key === key)) throw new CliError(`--grid ${key} is given more than once`);
+    const targets = key === 'seed' ? ['init-seed'] : [key];
+    for (const t of targets) if (base[t] !== undefined) throw new CliError(`--grid ${key} conflicts with --${t}; give it in one place`);
+    if (key === 'seed' && base.seed !== undefined) throw new CliError('--grid seed conflicts with --seed; give it in one place');
+    axes.push({ key, values: expandValues(key, spec.slice(eq + 1)) });
+  }
+  const total = axes.reduce((p, a) => p * a.values.length, 1);
+  if (total > MAX_RUNS) throw new CliError(`the grid has ${total} runs; at most ${MAX_RUNS}`);
+  return axes;
+}
+
+/** Every grid point (the first axis varies slowest). */
+export function gridPoints(axes: readonly GridAxis[]): Record<string, string>[] {
+  let points: Record<string, string>[] = [{}];
+  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => ({ ...p, [a.key]: v })));
+  return points;
+}
+
+/** The argv of one grid point: base options plus the point's values. */
+function pointArgv(baseArgv: readonly string[], point: Record<string, string>, model: string | undefined, generated: boolean): string[] {
+  const argv = [...baseArgv];
+  for (const [k, v] of Object.entries(point)) {
+    if (k === 'seed') {
+      if (generated) argv.push(`--init-seed=${v}`);
+      if (model === 'softmax-markov') argv.push(`--seed=${v}`);
+      if (!generated && model !== 'softmax-markov') argv.push(`--init-seed=${v}`); // refused per run with a clear message
+    } else argv.push(`--${k}=${v}`);
+  }
+  return argv;
+}
+
+/** RFC 4180 CSV field. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const METRIC_COLUMNS: readonly (keyof SweepMetrics)[] = [
+  'n',
+  'd',
+  'steps',
+  'backend',
+  'precision',
+  'createMs',
+  'stepMs',
+  'msPerStep',
+  'clusters',
+  'hullVertices',
+  'leaders',
+  'limitVertexTokens',
+  'limitBoundaryTokens',
+  'limitInteriorTokens',
+  'diameter0',
+  'diameterT',
+  'lastMaxStep',
+  'converged',
+];
+
+/** The `sweep` command. */
+export async function sweepCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseOptions(argv, [...SWEEP_OPTIONS, ...SIM_OPTIONS, ...COMMON_OPTIONS], 'sweep');
+  if (values.help === true) {
+    io.stdout.write(usage('sweep'));
+    return 0;
+  }
+  const quiet = values.quiet === true;
+  const json = values.json === true;
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (out === undefined || out === '') throw new CliError('--out DIR is required (the directory for sweep.csv and sweep.json)');
+  const axes = parseGrid((values.grid as string[] | undefined) ?? [], values);
+  const cores = availableParallelism();
+  const workers = typeof values.workers === 'string' ? parseNumber('workers', values.workers, { integer: true, min: 1, max: 256 }) : cores;
+  try {
+    checkOutputDir(out, ['sweep.csv', 'sweep.json']);
+  } catch (err) {
+    if (err instanceof OutputError) throw new CliError(err.message);
+    throw err;
+  }
+  // the base argv: every option except the sweep's own and the general ones
+  const own = new Set([...SWEEP_OPTIONS, ...COMMON_OPTIONS].map((s) => s.name));
+  const baseArgv: string[] = [];
+  for (const s of SIM_OPTIONS) {
+    if (own.has(s.name)) continue;
+    const v = values[s.name];
+    if (typeof v === 'string') baseArgv.push(`--${s.name}=${v}`);
+    else if (v === true) baseArgv.push(`--${s.name}`);
+  }
+  const points = gridPoints(axes);
+  const model = typeof values.model === 'string' ? values.model : undefined;
+  const generated = values.init === undefined;
+  const tasks: SweepTask[] = points.map((p, index) => {
+    const m = typeof p.model === 'string' ? p.model : model;
+    const gen = typeof p.init === 'string' ? false : generated;
+    return { index, argv: pointArgv(baseArgv, p, m, gen) };
+  });
+
+  // validate every point up front (options, files); invalid points become failed runs
+  const results: (SweepResult | null)[] = new Array(tasks.length).fill(null);
+  const valid: SweepTask[] = [];
+  for (const t of tasks) {
+    try {
+      const { values: v } = parseOptions(t.argv, SIM_OPTIONS, 'sweep');
+      buildRunConfig(v);
+      valid.push(t);
+    } catch (err) {
+      results[t.index] = { index: t.index, ok: false, error: messageOf(err), threadId: -1, metrics: null };
+    }
+  }
+  if (valid.length === 0) throw new CliError(`every run of the sweep is invalid; the first: ${results[0]?.error ?? '?'}`);
+
+  const threads = Math.min(workers, valid.length);
+  const pool = new Piscina({
+    filename: new URL('./sweep-worker.js', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
+  const bar = progressBar(io.stderr, 'sweep', tasks.length, { quiet, unit: 'runs' });
+  let done = tasks.length - valid.length;
+  let failed = done;
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      valid.map(async (t) => {
+        let r: SweepResult;
+        try {
+          r = (await pool.run(t)) as SweepResult;
+        } catch (err) {
+          r = { index: t.index, ok: false, error: `worker failed: ${messageOf(err)}`, threadId: -1, metrics: null };
+        }
+        results[t.index] = r;
+        done++;
+        if (!r.ok) failed++;
+        bar.update(done, failed > 0 ? `(${failed} failed)` : undefined);
+      }),
+    );
+  } finally {
+    bar.done();
+    await pool.destroy();
+  }
+  const wallMs = performance.now() - t0;
+  const rows = results as SweepResult[];
+
+  // CSV and JSON
+  const keys = axes.map((a) => a.key);
+  const header = ['index', 'status', ...keys, ...METRIC_COLUMNS, 'threadId', 'error'];
+  const lines = [header.join(',')];
+  rows.forEach((r, k) => {
+    const p = points[k] as Record<string, string>;
+    lines.push(
+      [r.index, r.ok ? 'ok' : 'failed', ...keys.map((key) => p[key]), ...METRIC_COLUMNS.map((c) => (r.metrics ? r.metrics[c] : null)), r.threadId, r.error]
+        .map(csvField)
+        .join(','),
+    );
+  });
+  const threadIds = [...new Set(rows.filter((r) => r.ok).map((r) => r.threadId))].sort((a, b) => a - b);
+  const summary = {
+    command: ['attention-dynamics', 'sweep', ...argv].join(' '),
+    version: packageVersion(),
+    runs: rows.length,
+    ok: rows.length - failed,
+    failed,
+    workers: threads,
+    cores,
+    wallMs,
+    threadIds,
+    grid: axes,
+    base: baseArgv,
+    rows: rows.map((r, k) => ({ ...r, params: points[k] })),
+  };
+  try {
+    commitFiles(out, [
+      { name: 'sweep.csv', bytes: lines.join('\n') + '\n' },
+      { name: 'sweep.json', bytes: toJson(summary) },
+    ]);
+  } catch (err) {
+    if (err instanceof OutputError) throw new CliError(err.message, 1);
+    throw err;
+  }
+  if (json) io.stdout.write(toJson(summary));
+  else if (!quiet) {
+    io.stdout.write(`sweep: ${rows.length} runs (${rows.length - failed} ok, ${failed} failed) on ${threads} worker thread(s) in ${(wallMs / 1000).toFixed(2)} s; wrote ${out}/sweep.csv and ${out}/sweep.json\n`);
+  }
+  for (const r of rows) {
+    if (!r.ok) io.stderr.write(`attention-dynamics: run ${r.index} (${Object.entries(points[r.index] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}) failed: ${r.error}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
