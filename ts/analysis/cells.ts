@@ -25,6 +25,8 @@
  * times the units of B; margins are in the same units.
  */
 import { show } from '../prng.js';
+import { hullPolygon } from './hull.js';
+import { pointPolygonDistance } from './hull2d.js';
 
 /** Labels of m points with their margins. */
 export interface Labels {
@@ -295,80 +297,6 @@ export function ownsCell(vertices: ArrayLike<number>, k: number, d: number, B?: 
 }
 
 // ---------------------------------------------------------------------------
-// 2D polygons (used by cellGrid and by metastability.ts)
-
-/**
- * Convex hull of k points in the plane (p: k*2 numbers) by Andrew's monotone
- * chain with floating-point orientation tests: the vertex indices in
- * counter-clockwise order starting from the lowest (x, then y) point, points
- * on edges dropped. Duplicates collapse to one index; one location gives [i],
- * a collinear set gives its two end points. Orientation is decided in float64
- * (not exact): points within rounding of an edge may be kept or dropped. @internal
- */
-export function convexPolygon2d(p: ArrayLike<number>, k: number): Int32Array {
-  const idx = Array.from({ length: k }, (_, i) => i);
-  idx.sort((a, b) => (p[2 * a] as number) - (p[2 * b] as number) || (p[2 * a + 1] as number) - (p[2 * b + 1] as number) || a - b);
-  const cross = (o: number, a: number, b: number): number =>
-    ((p[2 * a] as number) - (p[2 * o] as number)) * ((p[2 * b + 1] as number) - (p[2 * o + 1] as number)) -
-    ((p[2 * a + 1] as number) - (p[2 * o + 1] as number)) * ((p[2 * b] as number) - (p[2 * o] as number));
-  // unique locations
-  const u: number[] = [];
-  for (const i of idx) {
-    const last = u[u.length - 1];
-    if (last === undefined || p[2 * last] !== p[2 * i] || p[2 * last + 1] !== p[2 * i + 1]) u.push(i);
-  }
-  if (u.length <= 2) return Int32Array.from(u);
-  const lower: number[] = [];
-  for (const i of u) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2] as number, lower[lower.length - 1] as number, i) <= 0) lower.pop();
-    lower.push(i);
-  }
-  const upper: number[] = [];
-  for (let a = u.length - 1; a >= 0; a--) {
-    const i = u[a] as number;
-    while (upper.length >= 2 && cross(upper[upper.length - 2] as number, upper[upper.length - 1] as number, i) <= 0) upper.pop();
-    upper.push(i);
-  }
-  lower.pop();
-  upper.pop();
-  const hull = lower.concat(upper);
-  return Int32Array.from(hull);
-}
-
-/**
- * Euclidean distance from (x, y) to the convex polygon whose CCW vertices are
- * rows `poly` of p (k*2 numbers): 0 inside or on the boundary (floating-point
- * orientation), else the distance to the nearest edge. One vertex: the point
- * distance; two: the segment distance. @internal
- */
-export function polygonDistance(p: ArrayLike<number>, poly: Int32Array, x: number, y: number): number {
-  const h = poly.length;
-  if (h === 0) return NaN;
-  let inside = h >= 3;
-  let best = Infinity;
-  for (let a = 0; a < h; a++) {
-    const i = poly[a] as number;
-    const j = poly[(a + 1) % h] as number;
-    const ax = p[2 * i] as number;
-    const ay = p[2 * i + 1] as number;
-    const bx = p[2 * j] as number;
-    const by = p[2 * j + 1] as number;
-    const ex = bx - ax;
-    const ey = by - ay;
-    if (h >= 3 && ex * (y - ay) - ey * (x - ax) < 0) inside = false;
-    const ee = ex * ex + ey * ey;
-    let t = ee > 0 ? ((x - ax) * ex + (y - ay) * ey) / ee : 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    const dx = x - (ax + t * ex);
-    const dy = y - (ay + t * ey);
-    const dist = Math.sqrt(dx * dx + dy * dy);
-    if (dist < best) best = dist;
-    if (h === 1) break;
-  }
-  return inside ? 0 : best;
-}
-
-// ---------------------------------------------------------------------------
 // grids for drawing (SPEC §5.5)
 
 /** The rectangle a grid covers. */
@@ -409,7 +337,7 @@ export interface CellGrid {
   voronoi: Int32Array | null;
   /** owns[k] = 1 when v_k owns its cell. */
   owns: Uint8Array;
-  /** hullVertex[k] = 1 when v_k is a vertex of conv{v_j} (floating-point orientation; duplicates: the lowest index). */
+  /** hullVertex[k] = 1 when v_k is a vertex of conv{v_j} (exact orientation, hull.ts `hullPolygon`; duplicates: the lowest index). */
   hullVertex: Uint8Array;
 }
 
@@ -470,7 +398,7 @@ export function cellGrid(
   const M = readMatrixOpt(B, 2);
   if (wantVor) checkPositiveDefinite(M, 2);
 
-  const poly = convexPolygon2d(V, kk);
+  const poly = hullPolygon(V, kk);
   const hullVertex = new Uint8Array(kk);
   for (const i of poly) hullVertex[i] = 1;
   if (requireAll) {
@@ -506,7 +434,7 @@ export function cellGrid(
   }
   if (clip) {
     for (let g = 0; g < m; g++) {
-      if (polygonDistance(V, poly, P[2 * g] as number, P[2 * g + 1] as number) > 0) {
+      if (pointPolygonDistance(V, poly, P[2 * g] as number, P[2 * g + 1] as number) > 0) {
         label[g] = -1;
         margin[g] = NaN;
         if (vor !== null) vor[g] = -1;

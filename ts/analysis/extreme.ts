@@ -80,12 +80,14 @@
  * ## Wolfe's nearest-point algorithm
  *
  * `distanceToHull` is P. Wolfe's (1976) "finding the nearest point in a
- * polytope": corrals of affinely independent points, affine minimisers by a
- * QR least-squares solve, and the standard line search back into the simplex.
- * It stops when |x|² − min_j <x, a_j> ≤ 1e-14 · max_j |a_j|² (a_j the points
- * relative to the query), which in exact arithmetic bounds the error of the
- * distance by that gap divided by |x|; in practice the final corral is found
- * and the distance is exact up to rounding.
+ * polytope", implemented once for the analysis layer in
+ * ts/analysis/nearest.ts (corrals of affinely independent points, affine
+ * minimisers by a QR least-squares solve, the line search back into the
+ * simplex, certified lower bounds). Here it runs until its upper and lower
+ * bounds meet within 1e-14 · max_j |a_j| (a_j the points relative to the
+ * query) or rounding stalls it; in practice the final corral is found and the
+ * distance is exact up to rounding. The distance returned is always that of a
+ * point of the hull, so it never under-estimates the true one.
  */
 import type { Model } from 'yalps';
 
@@ -103,6 +105,7 @@ try {
   solveLp = null;
 }
 import { SplitMix64 } from '../prng.js';
+import { wolfeNearest } from './nearest.js';
 
 /** Relative (scaled-coordinate) distance below which a point counts as inside the hull of the others. */
 export const LP_TOLERANCE = 1e-9;
@@ -313,18 +316,10 @@ export function lpVertexFlags(p: Float64Array, m: number, k: number, stats?: LpS
         if (v >= -margin) {
           anyViolator = true;
           if (inW[j] === 1) continue;
-          // keep the `batch` largest violations
-          if (nTop < batch) {
-            let t = nTop++;
-            while (t > 0 && (topVal[t - 1] as number) < v) {
-              topVal[t] = topVal[t - 1] as number;
-              topIdx[t] = topIdx[t - 1] as number;
-              t--;
-            }
-            topVal[t] = v;
-            topIdx[t] = j;
-          } else if (v > (topVal[batch - 1] as number)) {
-            let t = batch - 1;
+          // keep the `batch` largest violations, descending: append while there is
+          // room, else replace the smallest; then move the new one up into place
+          if (nTop < batch || v > (topVal[batch - 1] as number)) {
+            let t = nTop < batch ? nTop++ : batch - 1;
             while (t > 0 && (topVal[t - 1] as number) < v) {
               topVal[t] = topVal[t - 1] as number;
               topIdx[t] = topIdx[t - 1] as number;
@@ -557,11 +552,12 @@ function luSolve(a: Float64Array, k: number, piv: Int32Array, b: Float64Array): 
 
 /**
  * Euclidean distance from the point z to conv{ rows of p listed in `rows` }
- * by Wolfe's nearest-point algorithm (module header: tolerance and accuracy).
+ * by Wolfe's nearest-point algorithm (ts/analysis/nearest.ts), run until its
+ * certified bounds meet within 1e-14 of max_j |p_j − z| or rounding stalls it.
  *
  * @param p rows of k coordinates (stride k), read only
  * @param k dimension
- * @param rows the row numbers spanning the hull (at least one)
+ * @param rows the row numbers spanning the hull (at least one; NaN for none)
  * @param z the query point, k numbers
  * @param nearest optional output: the nearest point (k numbers)
  * @param stopWhenSeparated stop as soon as the current iterate x proves z
@@ -578,155 +574,7 @@ export function distanceToHull(
 ): number {
   const M = rows.length;
   if (M === 0) return NaN;
-  // a_j = p_rows[j] − z, materialised once
-  const a = new Float64Array(M * k);
-  let maxA2 = 0;
-  let j0 = 0;
-  let min2 = Infinity;
-  for (let j = 0; j < M; j++) {
-    const r = rows[j] as number;
-    let nn = 0;
-    for (let c = 0; c < k; c++) {
-      const v = (p[r * k + c] as number) - (z[c] as number);
-      a[j * k + c] = v;
-      nn += v * v;
-    }
-    if (nn > maxA2) maxA2 = nn;
-    if (nn < min2) { min2 = nn; j0 = j; }
-  }
-  const x = new Float64Array(k);
-  const finish = (): number => {
-    if (nearest) for (let c = 0; c < k; c++) nearest[c] = (x[c] as number) + (z[c] as number);
-    let nn = 0;
-    for (let c = 0; c < k; c++) nn += (x[c] as number) ** 2;
-    return Math.sqrt(nn);
-  };
-  for (let c = 0; c < k; c++) x[c] = a[j0 * k + c] as number;
-  if (min2 === 0 || M === 1) return finish();
-
-  let S: number[] = [j0];
-  let lam: number[] = [1];
-  const tolGap = 1e-14 * maxA2;
-  const maxMajor = Math.min(maxIterations, 50 * (k + 1) + 2 * M);
-  for (let major = 0; major < maxMajor; major++) {
-    let xx = 0;
-    for (let c = 0; c < k; c++) xx += (x[c] as number) ** 2;
-    if (xx === 0) break;
-    let jBest = -1, vBest = Infinity;
-    for (let j = 0; j < M; j++) {
-      let v = 0;
-      for (let c = 0; c < k; c++) v += (x[c] as number) * (a[j * k + c] as number);
-      if (v < vBest) { vBest = v; jBest = j; }
-    }
-    if (xx - vBest <= tolGap || S.includes(jBest) || S.length > k) break;
-    if (stopWhenSeparated && vBest > 0) break;
-    S.push(jBest);
-    lam.push(0);
-    let stalled = false;
-    for (let minor = 0; minor < 4 * (k + 2); minor++) {
-      const mu = affineMinimizer(a, k, S);
-      if (mu === null) { stalled = true; break; }
-      let allPos = true;
-      for (const v of mu) if (!(v > 0)) { allPos = false; break; }
-      if (allPos) {
-        lam = mu;
-        break;
-      }
-      // line search from lam towards mu, stopping at the first weight to hit 0
-      let theta = 1;
-      let hit = -1;
-      for (let t = 0; t < S.length; t++) {
-        const mt = mu[t] as number;
-        const lt = lam[t] as number;
-        if (!(mt > 0)) {
-          const th = lt - mt > 0 ? lt / (lt - mt) : 0;
-          if (th < theta) { theta = th; hit = t; }
-        }
-      }
-      const nl: number[] = [];
-      const nS: number[] = [];
-      for (let t = 0; t < S.length; t++) {
-        const v = theta * (mu[t] as number) + (1 - theta) * (lam[t] as number);
-        if (t !== hit && v > 1e-15) {
-          nl.push(v);
-          nS.push(S[t] as number);
-        }
-      }
-      if (nS.length === 0) { stalled = true; break; }
-      let sum = 0;
-      for (const v of nl) sum += v;
-      lam = nl.map((v) => v / sum);
-      S = nS;
-      combine(a, k, S, lam, x);
-    }
-    if (stalled) break;
-    combine(a, k, S, lam, x);
-  }
-  return finish();
-}
-
-/** x = Σ_t lam[t] · a_{S[t]}. */
-function combine(a: Float64Array, k: number, S: readonly number[], lam: readonly number[], x: Float64Array): void {
-  x.fill(0);
-  for (let t = 0; t < S.length; t++) {
-    const w = lam[t] as number;
-    const base = (S[t] as number) * k;
-    for (let c = 0; c < k; c++) x[c] = (x[c] as number) + w * (a[base + c] as number);
-  }
-}
-
-/**
- * Weights μ (Σμ = 1) of the point of minimum norm in the affine hull of the
- * points a_{S[t]}: least squares min ‖b₀ + Bν‖ with B = [a_{S[t]} − b₀],
- * by modified Gram–Schmidt with re-orthogonalisation. null when the corral
- * is numerically affinely dependent.
- */
-function affineMinimizer(a: Float64Array, k: number, S: readonly number[]): number[] | null {
-  const L = S.length;
-  if (L === 1) return [1];
-  const b0 = (S[0] as number) * k;
-  const cols = L - 1;
-  const Q = new Float64Array(cols * k);
-  const R = new Float64Array(cols * cols);
-  for (let j = 0; j < cols; j++) {
-    const bj = (S[j + 1] as number) * k;
-    let n0 = 0;
-    for (let c = 0; c < k; c++) {
-      const v = (a[bj + c] as number) - (a[b0 + c] as number);
-      Q[j * k + c] = v;
-      n0 += v * v;
-    }
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < j; i++) {
-        let dot = 0;
-        for (let c = 0; c < k; c++) dot += (Q[i * k + c] as number) * (Q[j * k + c] as number);
-        R[i * cols + j] = (R[i * cols + j] as number) + dot;
-        for (let c = 0; c < k; c++) Q[j * k + c] = (Q[j * k + c] as number) - dot * (Q[i * k + c] as number);
-      }
-    }
-    let nn = 0;
-    for (let c = 0; c < k; c++) nn += (Q[j * k + c] as number) ** 2;
-    const nrm = Math.sqrt(nn);
-    if (!(nrm > 1e-12 * Math.sqrt(n0)) || !(nrm > 0)) return null;
-    R[j * cols + j] = nrm;
-    for (let c = 0; c < k; c++) Q[j * k + c] = (Q[j * k + c] as number) / nrm;
-  }
-  // ν = −R⁻¹ Qᵀ b₀
-  const nu = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) {
-    let dot = 0;
-    for (let c = 0; c < k; c++) dot += (Q[j * k + c] as number) * (a[b0 + c] as number);
-    nu[j] = -dot;
-  }
-  for (let j = cols - 1; j >= 0; j--) {
-    let v = nu[j] as number;
-    for (let i = j + 1; i < cols; i++) v -= (R[j * cols + i] as number) * (nu[i] as number);
-    nu[j] = v / (R[j * cols + j] as number);
-  }
-  const mu: number[] = new Array(L);
-  let s = 0;
-  for (let j = 0; j < cols; j++) s += nu[j] as number;
-  mu[0] = 1 - s;
-  for (let j = 0; j < cols; j++) mu[j + 1] = nu[j] as number;
-  return mu;
+  return wolfeNearest(p, k, z, {
+    rows, relativeTolerance: 1e-14, stopAbove: stopWhenSeparated ? 0 : Infinity, maxIterations: Math.min(maxIterations, 50 * (k + 1) + 2 * M), point: nearest,
+  }).distance;
 }

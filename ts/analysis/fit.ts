@@ -5,6 +5,7 @@
  *
  * Everything here allocates only its (small) result and never mutates inputs.
  */
+import { wolfeNearest } from './nearest.js';
 import type { Trajectory } from './trajectory.js';
 
 /** A least-squares line y ≈ intercept + slope·x. */
@@ -246,10 +247,11 @@ export interface HullProjection {
 
 /**
  * Distance from q to conv{ p_r : r in rows } in R^k, with the convex weights of
- * the nearest point: Wolfe's minimum-norm-point algorithm (Wolfe 1976) on
- * p_r − q, with each affine sub-problem solved by Gram–Schmidt least squares.
- * LP-free and exact in exact arithmetic; the returned distance is accurate to
- * about 1e-7 of the scale of the shifted points (max_r |p_r − q|) or better.
+ * the nearest point: Wolfe's minimum-norm-point algorithm (Wolfe 1976,
+ * ts/analysis/nearest.ts) on p_r − q. LP-free and exact in exact arithmetic;
+ * run until its certified bounds meet within 1e-14 of the scale of the shifted
+ * points (max_r |p_r − q|) or rounding stalls it, so the distance is accurate
+ * to about 1e-15 of that scale.
  *
  * @param p points, row r at p[r*k .. r*k+k) (read only)
  * @param k dimension
@@ -259,178 +261,7 @@ export interface HullProjection {
 export function nearestInHull(p: ArrayLike<number>, k: number, q: ArrayLike<number>, rows?: ArrayLike<number>): HullProjection {
   const M = rows ? rows.length : Math.floor(p.length / k);
   if (M < 1) throw new RangeError('nearestInHull: need at least one point');
-  const z = new Float64Array(M * k);
-  let scale2 = 0;
-  let best = 0;
-  let bestN = Infinity;
-  for (let a = 0; a < M; a++) {
-    const r = rows ? (rows[a] as number) : a;
-    let s = 0;
-    for (let c = 0; c < k; c++) {
-      const v = (p[r * k + c] as number) - (q[c] as number);
-      z[a * k + c] = v;
-      s += v * v;
-    }
-    if (s > scale2) scale2 = s;
-    if (s < bestN) {
-      bestN = s;
-      best = a;
-    }
-  }
   const weights = new Float64Array(M);
-  const x = new Float64Array(k);
-  const finish = (S: number[], lam: number[]): HullProjection => {
-    x.fill(0);
-    S.forEach((a, u) => {
-      weights[a] = lam[u] as number;
-      for (let c = 0; c < k; c++) x[c] = (x[c] as number) + (lam[u] as number) * (z[a * k + c] as number);
-    });
-    let n2 = 0;
-    const point = new Float64Array(k);
-    for (let c = 0; c < k; c++) {
-      n2 += (x[c] as number) ** 2;
-      point[c] = (x[c] as number) + (q[c] as number);
-    }
-    return { distance: Math.sqrt(n2), weights, point };
-  };
-  if (!(scale2 > 0)) {
-    weights[best] = 1;
-    return finish([best], [1]);
-  }
-  let S: number[] = [best];
-  let lam: number[] = [1];
-  for (let c = 0; c < k; c++) x[c] = z[best * k + c] as number;
-  const eps = 1e-14 * scale2;
-  const maxIter = 20 * (M + k) + 100;
-  for (let iter = 0; iter < maxIter; iter++) {
-    let xx = 0;
-    for (let c = 0; c < k; c++) xx += (x[c] as number) ** 2;
-    let j = -1;
-    let jv = Infinity;
-    for (let a = 0; a < M; a++) {
-      let s = 0;
-      for (let c = 0; c < k; c++) s += (x[c] as number) * (z[a * k + c] as number);
-      if (s < jv) {
-        jv = s;
-        j = a;
-      }
-    }
-    if (xx - jv <= eps || S.includes(j)) break;
-    S.push(j);
-    lam.push(0);
-    let stop = false;
-    for (let minor = 0; minor < 4 * (k + 2); minor++) {
-      const mu = affineMinNorm(z, k, S, scale2);
-      if (mu === null) {
-        // affinely dependent within rounding: keep the previous face
-        S.pop();
-        lam.pop();
-        stop = true;
-        break;
-      }
-      let allPos = true;
-      for (const v of mu) if (!(v > 1e-15)) allPos = false;
-      if (allPos) {
-        lam = mu;
-        break;
-      }
-      let theta = 1;
-      for (let u = 0; u < S.length; u++) {
-        const mv = mu[u] as number;
-        if (mv <= 1e-15) {
-          const den = (lam[u] as number) - mv;
-          const th = den > 0 ? (lam[u] as number) / den : 0;
-          if (th < theta) theta = th;
-        }
-      }
-      if (theta < 0) theta = 0;
-      const next: number[] = [];
-      const nextS: number[] = [];
-      let sum = 0;
-      let drop = -1;
-      let dropV = Infinity;
-      for (let u = 0; u < S.length; u++) {
-        const v = (1 - theta) * (lam[u] as number) + theta * (mu[u] as number);
-        if (v < dropV) {
-          dropV = v;
-          drop = u;
-        }
-      }
-      for (let u = 0; u < S.length; u++) {
-        const v = (1 - theta) * (lam[u] as number) + theta * (mu[u] as number);
-        if (u === drop || v <= 1e-15) continue;
-        next.push(v);
-        nextS.push(S[u] as number);
-        sum += v;
-      }
-      if (nextS.length === 0) {
-        nextS.push(S[drop] as number);
-        next.push(1);
-        sum = 1;
-      }
-      S = nextS;
-      lam = next.map((v) => v / sum);
-    }
-    x.fill(0);
-    S.forEach((a, u) => {
-      for (let c = 0; c < k; c++) x[c] = (x[c] as number) + (lam[u] as number) * (z[a * k + c] as number);
-    });
-    if (stop) break;
-  }
-  return finish(S, lam);
-}
-
-/**
- * Affine weights μ (Σμ = 1) of the minimum-norm point of aff{ z_s : s in S }:
- * μ = e_0 + Σ_{u≥1} β_u (e_u − e_0), β = argmin |z_0 + D β| with D = [z_u − z_0],
- * by modified Gram–Schmidt. null when D is rank deficient (relative 1e-10).
- */
-function affineMinNorm(z: Float64Array, k: number, S: readonly number[], scale2: number): number[] | null {
-  const s = S.length;
-  if (s === 1) return [1];
-  const m = s - 1;
-  const s0 = S[0] as number;
-  const Q = new Float64Array(m * k);
-  const R = new Float64Array(m * m);
-  for (let u = 0; u < m; u++) {
-    const a = S[u + 1] as number;
-    for (let c = 0; c < k; c++) Q[u * k + c] = (z[a * k + c] as number) - (z[s0 * k + c] as number);
-  }
-  for (let u = 0; u < m; u++) {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let w = 0; w < u; w++) {
-        let dot = 0;
-        for (let c = 0; c < k; c++) dot += (Q[w * k + c] as number) * (Q[u * k + c] as number);
-        R[w * m + u] = (R[w * m + u] as number) + dot;
-        for (let c = 0; c < k; c++) Q[u * k + c] = (Q[u * k + c] as number) - dot * (Q[w * k + c] as number);
-      }
-    }
-    let nrm = 0;
-    for (let c = 0; c < k; c++) nrm += (Q[u * k + c] as number) ** 2;
-    nrm = Math.sqrt(nrm);
-    if (!(nrm > 1e-10 * Math.sqrt(scale2))) return null;
-    R[u * m + u] = nrm;
-    for (let c = 0; c < k; c++) Q[u * k + c] = (Q[u * k + c] as number) / nrm;
-  }
-  // β = −R⁻¹ Qᵀ z_0
-  const rhs = new Float64Array(m);
-  for (let u = 0; u < m; u++) {
-    let dot = 0;
-    for (let c = 0; c < k; c++) dot += (Q[u * k + c] as number) * (z[s0 * k + c] as number);
-    rhs[u] = -dot;
-  }
-  const beta = new Float64Array(m);
-  for (let u = m - 1; u >= 0; u--) {
-    let v = rhs[u] as number;
-    for (let w = u + 1; w < m; w++) v -= (R[u * m + w] as number) * (beta[w] as number);
-    beta[u] = v / (R[u * m + u] as number);
-  }
-  const mu = new Array<number>(s);
-  let sumB = 0;
-  for (let u = 0; u < m; u++) {
-    mu[u + 1] = beta[u] as number;
-    sumB += beta[u] as number;
-  }
-  mu[0] = 1 - sumB;
-  return mu;
+  const r = wolfeNearest(p, k, q, { rows, count: M, relativeTolerance: 1e-14, weights });
+  return { distance: r.distance, weights, point: r.point };
 }

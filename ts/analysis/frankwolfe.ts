@@ -22,6 +22,7 @@ import { show } from '../prng.js';
 import { symmetricEigen as jacobiEigen } from './linalg.js';
 import type { Trajectory } from './trajectory.js';
 import { applyB, cellLabels, checkInt, dotAt, readFlat, readMatrixOpt } from './cells.js';
+import { wolfeNearest } from './nearest.js';
 
 // ---------------------------------------------------------------------------
 // Theorem 4.2: the closed form of the PSD case
@@ -254,15 +255,15 @@ export interface HullDistanceOptions {
 
 /**
  * Euclidean distance from z to conv{p_0 .. p_{m−1}} by Wolfe's nearest-point
- * algorithm (Wolfe 1976): a Frank–Wolfe method whose linear step picks
- * s = argmin_j <y − z, p_j> and whose correction step re-solves the affine
- * least-squares problem on the current corral exactly, so it ends after
- * finitely many steps in exact arithmetic, even where plain or pairwise
- * Frank–Wolfe crawls (thin simplices). Every iterate gives the upper bound
- * |y − z| and, from the hyperplane through y normal to y − z, the certified
- * lower bound min_j <y − z, p_j − z>/|y − z|. The run stops when they are
- * within `tolerance`, when an early-stop threshold is crossed, or when
- * rounding stalls progress (converged = false; the bounds are still valid).
+ * algorithm (Wolfe 1976; ts/analysis/nearest.ts describes the method): a
+ * Frank–Wolfe method whose correction step re-solves the affine least-squares
+ * problem on the current corral exactly, so it ends after finitely many steps
+ * in exact arithmetic, even where plain or pairwise Frank–Wolfe crawls (thin
+ * simplices). Every iterate gives the upper bound |y − z| and, from the
+ * hyperplane through y normal to y − z, the certified lower bound
+ * min_j <y − z, p_j − z>/|y − z|. The run stops when they are within
+ * `tolerance`, when an early-stop threshold is crossed, or when rounding
+ * stalls progress (converged = false; the bounds are still valid).
  * Attainable accuracy: about 1e-15 of the scale max_j |p_j − z|.
  *
  * @param points m*d row-major (read only); z: d numbers
@@ -286,183 +287,15 @@ export function hullDistance(points: ArrayLike<number>, m: number, d: number, z:
 }
 
 /**
- * Affine minimiser of |Σ μ_j a_j| over the corral S (Σ μ_j = 1): least
- * squares in c for a_b + Σ_{j≠b} c_j (a_j − a_b), b = S[0], by modified
- * Gram–Schmidt. Returns null when the corral is affinely dependent to 1e-12
- * relative (a column's residual below 1e-12 of its norm).
+ * @internal Unvalidated core of hullDistance (tolIn NaN = the default
+ * tolerance 1e-12·max(1, max_j |p_j − z|)): Wolfe's algorithm of nearest.ts
+ * on the first m rows of P.
  */
-function affineMinimizer(A: Float64Array, d: number, S: readonly number[]): Float64Array | null {
-  const k = S.length;
-  const mu = new Float64Array(k);
-  if (k === 1) {
-    mu[0] = 1;
-    return mu;
-  }
-  const b = S[0] as number;
-  const cols = k - 1;
-  const Q = new Float64Array(cols * d);
-  const R = new Float64Array(cols * cols);
-  for (let j = 0; j < cols; j++) {
-    const s = S[j + 1] as number;
-    let n0 = 0;
-    for (let c = 0; c < d; c++) {
-      const v = (A[s * d + c] as number) - (A[b * d + c] as number);
-      Q[j * d + c] = v;
-      n0 += v * v;
-    }
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < j; i++) {
-        let dot = 0;
-        for (let c = 0; c < d; c++) dot += (Q[i * d + c] as number) * (Q[j * d + c] as number);
-        R[i * cols + j] = (R[i * cols + j] as number) + dot;
-        for (let c = 0; c < d; c++) Q[j * d + c] = (Q[j * d + c] as number) - dot * (Q[i * d + c] as number);
-      }
-    }
-    let nn = 0;
-    for (let c = 0; c < d; c++) nn += (Q[j * d + c] as number) ** 2;
-    if (!(nn > 1e-24 * n0) || !(n0 > 0)) return null;
-    const r = Math.sqrt(nn);
-    R[j * cols + j] = r;
-    for (let c = 0; c < d; c++) Q[j * d + c] = (Q[j * d + c] as number) / r;
-  }
-  // R c = −Qᵀ a_b
-  const rhs = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) {
-    let dot = 0;
-    for (let c = 0; c < d; c++) dot += (Q[j * d + c] as number) * (A[b * d + c] as number);
-    rhs[j] = -dot;
-  }
-  let sum = 0;
-  for (let j = cols - 1; j >= 0; j--) {
-    let v = rhs[j] as number;
-    for (let i = j + 1; i < cols; i++) v -= (R[j * cols + i] as number) * (mu[i + 1] as number);
-    v /= R[j * cols + j] as number;
-    mu[j + 1] = v;
-    sum += v;
-  }
-  mu[0] = 1 - sum;
-  return mu;
-}
-
-/** @internal Unvalidated core of hullDistance (tolIn NaN = the default tolerance). */
 export function nearestPoint(P: Float64Array, m: number, d: number, z: ArrayLike<number>, tolIn: number, maxIt: number, below: number, above: number): HullDistance {
-  // a_j = p_j − z
-  const A = new Float64Array(m * d);
-  let j0 = 0;
-  let best = Infinity;
-  let scale2 = 0;
-  for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) {
-      const v = (P[j * d + c] as number) - (z[c] as number);
-      A[j * d + c] = v;
-      s += v * v;
-    }
-    if (s < best) {
-      best = s;
-      j0 = j;
-    }
-    if (s > scale2) scale2 = s;
-  }
-  const tol = Number.isNaN(tolIn) ? 1e-12 * Math.max(1, Math.sqrt(scale2)) : tolIn;
-  let S: number[] = [j0];
-  let lam: number[] = [1];
-  const x = new Float64Array(d);
-  const setX = (): void => {
-    x.fill(0);
-    S.forEach((j, u) => {
-      const l = lam[u] as number;
-      for (let c = 0; c < d; c++) x[c] = (x[c] as number) + l * (A[j * d + c] as number);
-    });
-  };
-  setX();
-  let ub = Math.sqrt(best);
-  let lb = 0;
-  let converged = false;
-  let it = 0;
-  for (;; it++) {
-    let xx = 0;
-    for (let c = 0; c < d; c++) xx += (x[c] as number) ** 2;
-    ub = Math.sqrt(xx);
-    if (ub === 0) {
-      lb = 0;
-      converged = true;
-      break;
-    }
-    let s = 0;
-    let sv = Infinity;
-    for (let j = 0; j < m; j++) {
-      const v = dotAt(x, A, j * d, d);
-      if (v < sv) {
-        sv = v;
-        s = j;
-      }
-    }
-    lb = Math.max(lb, sv / ub);
-    if (ub <= below + tol || lb > above || ub - lb <= tol) {
-      converged = true;
-      break;
-    }
-    if (it >= maxIt || S.includes(s) || S.length > d) break;
-    S.push(s);
-    lam.push(0);
-    let stalled = false;
-    for (let minor = 0; minor <= S.length + 1; minor++) {
-      const mu = affineMinimizer(A, d, S);
-      if (mu === null) {
-        // the new point is affinely dependent on the corral within rounding: keep the old corral
-        const at = S.indexOf(s);
-        if (at >= 0) {
-          S.splice(at, 1);
-          lam.splice(at, 1);
-        }
-        stalled = true;
-        break;
-      }
-      if (mu.every((v) => v > 0)) {
-        lam = Array.from(mu);
-        break;
-      }
-      // move from lam towards mu until the first weight reaches 0, drop the zeros
-      let theta = 1;
-      for (let u = 0; u < S.length; u++) {
-        const mv = mu[u] as number;
-        const lv = lam[u] as number;
-        if (mv <= 0) {
-          const th = lv - mv > 0 ? lv / (lv - mv) : 0;
-          if (th < theta) theta = th;
-        }
-      }
-      const nS: number[] = [];
-      const nl: number[] = [];
-      S.forEach((j, u) => {
-        const v = (1 - theta) * (lam[u] as number) + theta * (mu[u] as number);
-        if (v > 1e-15) {
-          nS.push(j);
-          nl.push(v);
-        }
-      });
-      if (nS.length === 0) {
-        stalled = true;
-        break;
-      }
-      const tot = nl.reduce((a, b) => a + b, 0);
-      S = nS;
-      lam = nl.map((v) => v / tot);
-    }
-    setX();
-    if (stalled) {
-      let x2 = 0;
-      for (let c = 0; c < d; c++) x2 += (x[c] as number) ** 2;
-      if (!(Math.sqrt(x2) < ub)) {
-        ub = Math.min(ub, Math.sqrt(x2));
-        break;
-      }
-    }
-  }
-  const point = new Float64Array(d);
-  for (let c = 0; c < d; c++) point[c] = (x[c] as number) + (z[c] as number);
-  return { distance: ub, lower: Math.min(Math.max(lb, 0), ub), point, iterations: it, converged };
+  const r = wolfeNearest(P, d, z, {
+    count: m, tolerance: Number.isNaN(tolIn) ? undefined : tolIn, maxIterations: maxIt, stopBelow: below, stopAbove: above,
+  });
+  return { distance: r.distance, lower: r.lower, point: r.point, iterations: r.iterations, converged: r.converged };
 }
 
 // ---------------------------------------------------------------------------

@@ -17,9 +17,10 @@
  *
  * Exit geometry, by dimension of the state:
  *   d = 1: an interval, exact.
- *   d = 2: the convex polygon of the group's initial points (monotone chain,
- *          float64 orientation) and the point-to-polygon distance; exact up to
- *          rounding of the orientation tests.
+ *   d = 2: the convex polygon of the group's initial points (hull.ts
+ *          `hullPolygon`: monotone chain on exact orientation tests) and the
+ *          point-to-polygon distance (hull2d.ts `pointPolygonDistance`: exact
+ *          inside test, rounded distance).
  *   d ≥ 3: a one-point group uses the Euclidean distance; larger groups use
  *          Wolfe's nearest-point algorithm (frankwolfe.ts `hullDistance`) with certified
  *          upper and lower bounds, stopped as soon as they decide: outside when
@@ -29,11 +30,13 @@
  *          stalls the search first, the midpoint of the bounds decides and the
  *          decision is counted in `ambiguous`.
  * A token is outside when its distance to the group hull is > ε (strictly; in
- * d = 2 up to the rounding of the orientation tests).
+ * d = 2 up to the rounding of the distance).
  */
 import { show } from '../prng.js';
 import type { Trajectory } from './trajectory.js';
-import { checkInt, convexPolygon2d, polygonDistance } from './cells.js';
+import { checkInt } from './cells.js';
+import { hullPolygon } from './hull.js';
+import { pointPolygonDistance } from './hull2d.js';
 import { nearestPoint } from './frankwolfe.js';
 
 /** States handed out one at a time: state(t) is called with t = 0, 1, 2, … in order and returns X(t) (n*d numbers, read immediately, not kept), or null/undefined to end. */
@@ -213,7 +216,7 @@ export function exitTimes(source: Trajectory | StateStream, groups: Groups, eps:
       lo = Math.min(lo, P[j] as number);
       hi = Math.max(hi, P[j] as number);
     }
-    regions.push({ P, size, lo, hi, poly: d === 2 && size > 0 ? convexPolygon2d(P, size) : new Int32Array(0) });
+    regions.push({ P, size, lo, hi, poly: d === 2 && size > 0 ? hullPolygon(P, size) : new Int32Array(0) });
   }
 
   let tracked = 0;
@@ -227,7 +230,7 @@ export function exitTimes(source: Trajectory | StateStream, groups: Groups, eps:
       const v = x[i] as number;
       return v < reg.lo - eps || v > reg.hi + eps;
     }
-    if (d === 2) return polygonDistance(reg.P, reg.poly, x[2 * i] as number, x[2 * i + 1] as number) > eps;
+    if (d === 2) return pointPolygonDistance(reg.P, reg.poly, x[2 * i] as number, x[2 * i + 1] as number) > eps;
     for (let c = 0; c < d; c++) z[c] = x[i * d + c] as number;
     if (reg.size === 1) {
       let s = 0;
