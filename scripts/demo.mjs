@@ -3,7 +3,7 @@
 // Runs on the built package (dist/, pkg/kernel.wasm): `npm run build` first.
 import { Simulation, initialPositions } from '../dist/index.js';
 
-const fmt = (v, p = 4) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(p) : v.toExponential(2));
+const fmt = (v, p = 4) => (v === 0 ? '0' : Math.abs(v) >= 1e-3 ? v.toFixed(p) : v.toExponential(2));
 
 function diameter(x, n, d) {
   let best = 0;
@@ -66,5 +66,6 @@ for (const [backend, precision] of [['wasm', 'f64'], ['wasm', 'f32'], ['js', 'f6
   );
   sim.dispose();
 }
-console.log(`  max |wasm-f64 - js-f64| after ${steps} steps: ${fmt(maxAbsDiff(finals['wasm-f64'], finals['js-f64']))}`);
+const gap = maxAbsDiff(finals['wasm-f64'], finals['js-f64']);
+console.log(`  max |wasm-f64 - js-f64| after ${steps} steps: ${fmt(gap)}${gap === 0 ? ' (bit for bit)' : ''}`);
 console.log(`  max |wasm-f32 - wasm-f64| after ${steps} steps: ${fmt(maxAbsDiff(finals['wasm-f32'], finals['wasm-f64']))}`);
