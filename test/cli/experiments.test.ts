@@ -108,4 +108,28 @@ describe('experiment results at reduced size', () => {
     expect(s.reference.p_4_2).toBeCloseTo(0.224197, 6);
     expect(s.reference.p_3_5).toBeCloseTo(0.001105, 6);
   });
+  it('metastability: vertices plus interior tokens, interior arrival times are O(1) in β', () => {
+    const out = join(dir, 'metastability');
+    expect(readdirSync(out)).toContain('metastability-interior.svg');
+    const s = get('metastability') as {
+      interiorStart: { interiorPerVertex: number; delta: number; results: { kappa: number; points: { beta: number; medianExit: number | null; medianArrival: number; medianLastArrival: number }[] }[] };
+    };
+    const is = s.interiorStart;
+    expect(is.interiorPerVertex).toBeGreaterThan(0);
+    expect(is.delta).toBeGreaterThan(0);
+    expect(is.results.length).toBeGreaterThan(0);
+    for (const res of is.results) {
+      expect(res.points.length).toBeGreaterThanOrEqual(2);
+      for (const p of res.points) {
+        expect(typeof p.medianArrival).toBe('number');
+        expect(Number.isFinite(p.medianArrival) && p.medianArrival > 0).toBe(true);
+        expect(Number.isFinite(p.medianLastArrival) && p.medianLastArrival >= p.medianArrival).toBe(true);
+        if (p.medianExit !== null) expect(p.medianExit).toBeGreaterThanOrEqual(1);
+      }
+      const byBeta = [...res.points].sort((a, b) => a.beta - b.beta);
+      const ratio = byBeta[byBeta.length - 1]!.medianArrival / byBeta[0]!.medianArrival;
+      expect(ratio).toBeGreaterThan(1 / 3);
+      expect(ratio).toBeLessThan(3);
+    }
+  });
 });
