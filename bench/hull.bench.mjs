@@ -9,63 +9,9 @@
 import { Bench } from 'tinybench';
 import { hullVertices, hullPolygon, hullVerticesLP } from '../dist/analysis/hull.js';
 import { diameter, directionBank, hausdorffHulls, supportFunction } from '../dist/analysis/support.js';
+import { circle, clustered, gaussCloud, uniformCloud } from './inputs.mjs';
 
 const quick = process.argv.includes('--quick');
-
-/** mulberry32 uniforms in [0,1), seeded. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 53-bit uniforms (two draws), so 10^6 circle points are distinct. */
-function rng53(seed) {
-  const r = rng(seed);
-  return () => (Math.floor(r() * 2 ** 27) * 2 ** 26 + Math.floor(r() * 2 ** 26)) / 2 ** 53;
-}
-
-function uniformCloud(seed, n, d) {
-  const r = rng53(seed);
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < x.length; k++) x[k] = 2 * r() - 1;
-  return x;
-}
-
-function gaussCloud(seed, n, d) {
-  const r = rng53(seed);
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < x.length; k++) x[k] = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  return x;
-}
-
-function circle(seed, n) {
-  const r = rng53(seed);
-  const x = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const th = 2 * Math.PI * r();
-    x[2 * i] = Math.cos(th);
-    x[2 * i + 1] = Math.sin(th);
-  }
-  return x;
-}
-
-/** n tokens in k tight clusters (noise 1e-9) around uniform centres: a late-time state. */
-function clustered(seed, n, d, k) {
-  const r = rng53(seed);
-  const centres = uniformCloud(seed + 1, k, d);
-  const x = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(r() * k);
-    for (let j = 0; j < d; j++) x[i * d + j] = centres[c * d + j] + 1e-9 * (2 * r() - 1);
-  }
-  return x;
-}
 
 const M = 1_000_000;
 const u2 = uniformCloud(1, M, 2);

@@ -9,45 +9,19 @@ import { Bench } from 'tinybench';
 import { leaders, strictLeaders, attractors } from '../dist/analysis/leaders.js';
 import { neighbourhoods, neighbourhoodSizes } from '../dist/analysis/alignment.js';
 import { clusters } from '../dist/analysis/clusters.js';
+import { clustered as clusteredWith, rng, uniformCloud as uniformWith } from './inputs.mjs';
+
+// This bench has always drawn from 32-bit uniforms; keep its inputs as they were.
+const uniformCloud = (seed, n, d) => uniformWith(seed, n, d, rng);
+const clustered = (seed, n, d, k) => clusteredWith(seed, n, d, k, rng);
 
 const quick = process.argv.includes('--quick');
-
-/** mulberry32 uniforms in [0,1), seeded. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uniformCloud(seed, n, d) {
-  const r = rng(seed);
-  const x = new Float64Array(n * d);
-  for (let k = 0; k < x.length; k++) x[k] = 2 * r() - 1;
-  return x;
-}
 
 function matrix(seed, d) {
   const r = rng(seed);
   const A = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[i * d + j] = (i === j ? 1 : 0) + 0.3 * (2 * r() - 1);
   return A;
-}
-
-/** n tokens in k tight clusters (noise 1e-9) around uniform centres: a late-time state. */
-function clustered(seed, n, d, k) {
-  const r = rng(seed);
-  const centres = uniformCloud(seed + 1, k, d);
-  const x = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(r() * k);
-    for (let j = 0; j < d; j++) x[i * d + j] = centres[c * d + j] + 1e-9 * (2 * r() - 1);
-  }
-  return x;
 }
 
 const n = 4096;
