@@ -7,6 +7,7 @@ import type { BackendName, DeltaOption, GammaOption, GammaSpec, Integrator, Mode
 import { checkNumber as num, formatValue as fmt, checkSpec, checkGamma, checkGammaSpec } from './schedules.js';
 import { SplitMix64 } from './prng.js';
 import { checkWasmSize } from './backend/wasm.js';
+import { alignmentBound } from './analysis/alignment.js';
 
 /** Options after validation: flat f64 copies, defaults filled in. */
 export interface ResolvedOptions {
@@ -281,19 +282,12 @@ function projectToSphere(x: Float64Array, n: number, d: number): void {
  * models are convex combinations, so R never grows and one check suffices.
  */
 export function checkMagnitude(x: Float64Array, n: number, d: number, A: Float64Array | null, precision: Precision): void {
-  let r2 = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += (x[i * d + c] as number) ** 2;
-    if (s > r2) r2 = s;
-  }
-  let normA = 1;
-  if (A !== null) normA = Math.sqrt(A.reduce((acc, v) => acc + v * v, 0));
-  const bound = normA * r2 * Math.max(1, d);
+  const { R, normA, bound: aBound } = alignmentBound(x, n, d, A);
+  const bound = aBound * Math.max(1, d);
   const limit = precision === 'f64' ? 1e300 : 1e36;
   if (!(bound < limit)) {
     throw new RangeError(
-      `positions: the largest token norm R = ${Math.sqrt(r2)} with ‖A‖ <= ${normA} gives alignments up to ${bound}, ` +
+      `positions: the largest token norm R = ${R} with ‖A‖ <= ${normA} gives alignments up to ${bound}, ` +
         `which can overflow ${precision}; rescale the tokens`,
     );
   }

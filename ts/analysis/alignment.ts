@@ -186,25 +186,34 @@ export function checkOptions<T extends object>(v: unknown, name = 'options', req
 }
 
 /**
- * @internal Refuses states whose alignments could overflow float64:
- * |a_ij| <= ‖A‖_F·R² with R the largest token norm.
+ * @internal The largest token norm R, the Frobenius norm of A (1 for the
+ * identity) and the alignment bound ‖A‖_F·R² >= |a_ij|. Shared by the analysis
+ * checks below and by Simulation's option validation (ts/validate.ts).
  */
-export function checkMagnitude(X: Float64Array, n: number, d: number, M: Float64Array | null): void {
+export function alignmentBound(X: ArrayLike<number>, n: number, d: number, M: ArrayLike<number> | null): { R: number; normA: number; bound: number } {
   let r2 = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let c = 0; c < d; c++) s += X[i * d + c]! ** 2;
+    for (let c = 0; c < d; c++) s += (X[i * d + c] as number) ** 2;
     if (s > r2) r2 = s;
   }
   let normA = 1;
   if (M !== null) {
     let f = 0;
-    for (let k = 0; k < M.length; k++) f += M[k]! ** 2;
+    for (let k = 0; k < M.length; k++) f += (M[k] as number) ** 2;
     normA = Math.sqrt(f);
   }
-  const bound = normA * r2;
+  return { R: Math.sqrt(r2), normA, bound: normA * r2 };
+}
+
+/**
+ * @internal Refuses states whose alignments could overflow float64:
+ * |a_ij| <= ‖A‖_F·R² with R the largest token norm.
+ */
+export function checkMagnitude(X: Float64Array, n: number, d: number, M: Float64Array | null): void {
+  const { R, normA, bound } = alignmentBound(X, n, d, M);
   if (!(bound < 1e300)) {
-    throw new RangeError(`x: the largest token norm R = ${Math.sqrt(r2)} with ‖A‖ <= ${normA} gives alignments up to ${bound}, which can overflow float64; rescale the tokens`);
+    throw new RangeError(`x: the largest token norm R = ${R} with ‖A‖ <= ${normA} gives alignments up to ${bound}, which can overflow float64; rescale the tokens`);
   }
 }
 
