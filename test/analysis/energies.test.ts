@@ -8,25 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
 import { energySeries, lyapunovReport, monotonicity } from '../../ts/analysis/energies.js';
 import { directionBank } from '../../ts/analysis/support.js';
-import { Recorder, type Trajectory } from '../../ts/analysis/trajectory.js';
+import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { handBuilt, record } from './trajectories.js';
 import { Rng, randomCloud, randomMatrix, type BackendName, type Options } from '../helpers.js';
 
-async function record(options: Options, steps: number, precision: 'f64' | 'f32' = 'f64'): Promise<Trajectory> {
-  const sim = await Simulation.create(options);
-  try {
-    const rec = new Recorder(sim, { precision });
-    rec.run(steps);
-    return rec.trajectory();
-  } finally {
-    sim.dispose();
-  }
-}
 
-function handBuilt(frames: ArrayLike<number>[], n: number, d: number, times?: number[]): Trajectory {
-  const data = new Float64Array(frames.length * n * d);
-  frames.forEach((f, s) => data.set(f, s * n * d));
-  return { n, d, count: frames.length, times: Float64Array.from(times ?? frames.map((_, s) => s)), data };
-}
 
 /** Brute force at one state: every candidate by direct double loops. */
 function brute(x: ArrayLike<number>, n: number, d: number, dirs: Float64Array, r: number, beta: number) {
@@ -197,7 +183,7 @@ describe('P1 along real runs: support, diameter and R never rise (lyapunovReport
 
   it('f32 runs under the f32 tolerance', async () => {
     const x0 = randomCloud(9, 25, 2, 'uniform');
-    const tr = await record({ model: 'localmax', positions: x0, n: 25, d: 2, alpha: 1, delta: 0.2, precision: 'f32' }, 100, 'f32');
+    const tr = await record({ model: 'localmax', positions: x0, n: 25, d: 2, alpha: 1, delta: 0.2, precision: 'f32' }, 100, 1, 'f32');
     expect(tr.data).toBeInstanceOf(Float32Array);
     const rep = lyapunovReport(tr);
     expect(rep.tol).toBe(1e-5 * Math.max(1, rep.series.radius[0]!));

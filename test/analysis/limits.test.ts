@@ -9,27 +9,11 @@ import { Simulation } from '../../ts/index.js';
 import { convergence, DECAY_STATUS, distinctLimitPoints, finiteTimeCheck, LIMIT_KIND, limitClasses } from '../../ts/analysis/limits.js';
 import { linearFit, nearestInHull, pooledSlope, ulp } from '../../ts/analysis/fit.js';
 import { hullVertices } from '../../ts/analysis/hull.js';
-import { Recorder, type Trajectory } from '../../ts/analysis/trajectory.js';
+import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { handBuilt, record } from './trajectories.js';
 import { randomCloud, type BackendName, type Options } from '../helpers.js';
 
-/** Runs a simulation for `steps` steps under a Recorder (every `every`), disposes it, returns the trajectory. */
-async function record(options: Options, steps: number, every = 1): Promise<Trajectory> {
-  const sim = await Simulation.create(options);
-  try {
-    const rec = new Recorder(sim, { every });
-    rec.run(steps);
-    return rec.trajectory();
-  } finally {
-    sim.dispose();
-  }
-}
 
-/** A trajectory built by hand from frames (each n*d numbers) at the given step indices. */
-function handBuilt(frames: ArrayLike<number>[], n: number, d: number, times?: number[]): Trajectory {
-  const data = new Float64Array(frames.length * n * d);
-  frames.forEach((f, s) => data.set(f, s * n * d));
-  return { n, d, count: frames.length, times: Float64Array.from(times ?? frames.map((_, s) => s)), data };
-}
 
 const SQUARE = [
   [1, 1],

@@ -8,26 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
 import { certificateLog, oneStepCertificate, quiescentReport, symmetricEigenvalues } from '../../ts/analysis/quiescent.js';
-import { Recorder, type Trajectory } from '../../ts/analysis/trajectory.js';
+import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { handBuilt, record } from './trajectories.js';
 import { Rng, type BackendName, type Options } from '../helpers.js';
 import { refStep } from '../reference.js';
 
-async function record(options: Options, steps: number, every = 1): Promise<Trajectory> {
-  const sim = await Simulation.create(options);
-  try {
-    const rec = new Recorder(sim, { every });
-    rec.run(steps);
-    return rec.trajectory();
-  } finally {
-    sim.dispose();
-  }
-}
 
-function handBuilt(frames: ArrayLike<number>[], n: number, d: number): Trajectory {
-  const data = new Float64Array(frames.length * n * d);
-  frames.forEach((f, s) => data.set(f, s * n * d));
-  return { n, d, count: frames.length, times: Float64Array.from(frames.map((_, s) => s)), data };
-}
 
 const CORNERS = [1, 1, 1, -1, -1, -1, -1, 1];
 const dot = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, k) => s + v * b[k]!, 0);
