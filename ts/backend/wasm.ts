@@ -15,7 +15,12 @@ import type { Backend, StepParams } from './backend.js';
 import { STATUS } from './backend.js';
 import type { Precision } from '../types.js';
 
-/** The raw exports of kernel.wasm. Pointers are byte offsets into `memory`. */
+/**
+ * The raw exports of kernel.wasm. Pointers are byte offsets into `memory`.
+ * Every pointer, size and handle is a wasm32 `usize`/`u32`, which JavaScript
+ * receives as a *signed* i32: above 2 GiB of memory a pointer comes out
+ * negative. Read them only through {@link u32}.
+ */
 interface KernelExports {
   memory: WebAssembly.Memory;
   ad_create(precision: number, n: number, d: number, ode: number): number;
@@ -35,6 +40,11 @@ interface KernelExports {
   ad_seed_half(h: number, which: number): number;
   ad_step(h: number, k: number): number;
   ad_last_done(h: number): number;
+}
+
+/** An unsigned 32-bit value (pointer, size, handle or count) returned by the kernel as a signed i32. */
+function u32(v: number): number {
+  return v >>> 0;
 }
 
 /** Where the kernel comes from: a URL, the bytes, or an already compiled module. */
@@ -190,7 +200,7 @@ export class WasmBackend implements Backend {
   ) {
     this.#k = k;
     this.#h = h;
-    this.#cap = k.ad_schedule_cap();
+    this.#cap = u32(k.ad_schedule_cap());
     registry?.register(this, { k, h }, this.#token);
   }
 
@@ -198,9 +208,9 @@ export class WasmBackend implements Backend {
   static async create(precision: Precision, n: number, d: number, ode = false): Promise<WasmBackend> {
     const need = checkWasmSize(precision, n, d, ode);
     const k = await loadKernel();
-    const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0);
+    const h = u32(k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0));
     if (h === 0) {
-      const status = k.ad_last_status();
+      const status = u32(k.ad_last_status());
       const inUse = k.memory.buffer.byteLength;
       throw new RangeError(
         status === STATUS.outOfMemory
@@ -220,16 +230,16 @@ export class WasmBackend implements Backend {
   setParams(p: StepParams): void {
     const k = this.#k;
     const s = [
-      k.ad_set_params(this.#h, p.model, p.beta, p.tau),
-      k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0),
-      k.ad_set_ode(this.#h, p.integrator, p.dt),
+      u32(k.ad_set_params(this.#h, p.model, p.beta, p.tau)),
+      u32(k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0)),
+      u32(k.ad_set_ode(this.#h, p.integrator, p.dt)),
     ];
     if (s.some((v) => v !== STATUS.ok)) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s.join(',')})`);
   }
 
   setMatrix(which: 'A' | 'V', M: Float64Array | null): void {
     const w = which === 'A' ? 0 : 1;
-    if (M !== null) this.#view(this.#k.ad_matrix_ptr(this.#h, w), this.d * this.d).set(M);
+    if (M !== null) this.#view(u32(this.#k.ad_matrix_ptr(this.#h, w)), this.d * this.d).set(M);
     this.#k.ad_set_identity(this.#h, w, M === null ? 1 : 0);
   }
 
@@ -238,24 +248,25 @@ export class WasmBackend implements Backend {
   }
 
   seedState(): bigint {
-    const hi = BigInt(this.#k.ad_seed_half(this.#h, 1) >>> 0);
-    const lo = BigInt(this.#k.ad_seed_half(this.#h, 0) >>> 0);
+    const hi = BigInt(u32(this.#k.ad_seed_half(this.#h, 1)));
+    const lo = BigInt(u32(this.#k.ad_seed_half(this.#h, 0)));
     return (hi << 32n) | lo;
   }
 
   setPositions(x: Float64Array): void {
-    this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d).set(x);
+    this.#view(u32(this.#k.ad_positions_ptr(this.#h)), this.n * this.d).set(x);
   }
 
   step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number } {
+    if (this.#h === 0) throw new Error('this wasm simulation was disposed; its memory is freed');
     let done = 0;
     while (done < deltas.length) {
       const k = Math.min(this.#cap, deltas.length - done);
       const buf = this.#k.memory.buffer;
-      new Float64Array(buf, this.#k.ad_deltas_ptr(this.#h), k).set(deltas.subarray(done, done + k));
-      new Float64Array(buf, this.#k.ad_gammas_ptr(this.#h), k).set(gammas.subarray(done, done + k));
-      const status = this.#k.ad_step(this.#h, k);
-      if (status !== STATUS.ok) return { status, done: done + this.#k.ad_last_done(this.#h) };
+      new Float64Array(buf, u32(this.#k.ad_deltas_ptr(this.#h)), k).set(deltas.subarray(done, done + k));
+      new Float64Array(buf, u32(this.#k.ad_gammas_ptr(this.#h)), k).set(gammas.subarray(done, done + k));
+      const status = u32(this.#k.ad_step(this.#h, k));
+      if (status !== STATUS.ok) return { status, done: done + u32(this.#k.ad_last_done(this.#h)) };
       done += k;
     }
     return { status: STATUS.ok, done };
@@ -266,12 +277,12 @@ export class WasmBackend implements Backend {
   }
 
   view(): Float64Array | Float32Array {
-    return this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d);
+    return this.#view(u32(this.#k.ad_positions_ptr(this.#h)), this.n * this.d);
   }
 
   /** Bytes of wasm memory held by this simulation. */
   bytes(): number {
-    return this.#k.ad_bytes(this.#h);
+    return u32(this.#k.ad_bytes(this.#h));
   }
 
   /** Size of the whole wasm memory shared by all simulations, in bytes. */
