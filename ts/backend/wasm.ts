@@ -131,27 +131,40 @@ export function loadKernel(): Promise<KernelExports> {
 }
 
 /**
- * An upper bound on the bytes the kernel allocates for a simulation of n tokens
- * in R^d (mirrors Sim::new and Attn::new in crates/kernel/src; the kernel's own
- * fallible allocation is the exact check, this one only avoids copying input
- * that can never fit).
+ * The bytes of the buffers the kernel allocates for a simulation of n tokens
+ * in R^d: exactly what `ad_bytes` reports afterwards (mirrors Sim::new,
+ * Attn::new and Tree::new in crates/kernel/src; allocator headers come on
+ * top, a few bytes per buffer). Cheap, so callers run it before copying any
+ * input; the kernel's own fallible allocation is the final check.
  */
 export function kernelBytes(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
   const size = precision === 'f64' ? 8 : 4;
-  const np = Math.ceil(n / 16) * 16; // tokens rounded up to a SIMD panel
-  const dp = Math.ceil(d / 4) * 4; // coordinates rounded up to a vector
+  const lanes = precision === 'f64' ? 2 : 4; // Real::LANES: row padding of the row-major snapshot
+  const panel = precision === 'f64' ? 8 : 16; // Real::PANEL: tokens per panel of the packed snapshot
+  const rows = 8; // lanes::ROWS
+  const np = Math.ceil(n / panel) * panel;
+  const dp = Math.ceil(d / lanes) * lanes;
   const buffers = [
-    n * d * size, // state
-    np * d * size, // panel-packed snapshot
-    n * dp * size, // row-major padded snapshot
-    8 * np * size, // alignment rows of one block
+    n * d * size, // state x
     2 * d * d * size, // A, V
-    (16 * d + 8 * dp + 16) * size, // queries, means, maxima
-    n * 4, // member lists
-    2 * 4096 * 8, // δ and γ schedules
+    d * size, // V y
+    2 * 4096 * 8, // δ and γ schedules (SCHEDULE_CAP)
+    np * d * size, // packed snapshot
+    n * dp * size, // row-major padded snapshot
+    rows * d * size, // queries of a block
+    np * rows * size, // alignment rows of a block
+    dp * rows * size, // means of a block
+    2 * rows * size, // maxima and totals of a block
+    n * 4, // member list
   ];
-  if (ode) buffers.push(n * d * size, n * d * size, n * d * size);
-  if (d <= 3 && n >= 1024) buffers.push(n * 4 + n * d * size + 4 * n * (8 + 2 * d * size) + n / 8); // kd-tree
+  if (ode) buffers.push(n * d * size, n * d * size, n * d * size); // stage, field, accumulator
+  if (d <= 3 && n >= 1024) {
+    // kd-tree of the threshold rules in low dimension (attend.rs Tree::new)
+    let depth = 0;
+    while (Math.floor((n + 2 ** depth - 1) / 2 ** depth) > 16) depth++;
+    const nodes = 2 ** (depth + 1) - 1;
+    buffers.push(n * 4, n * d * size, 2 * nodes * 4, nodes * 2 * d * size, (2 * depth + 4) * 4, Math.ceil(n / 64) * 8);
+  }
   return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
 }
 
