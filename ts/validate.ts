@@ -204,6 +204,7 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
   const V = readMatrix(opts.V, d, 'V');
 
   if (precision === 'f32') {
+    for (let k = 0; k < positions.length; k++) checkFloat32('positions', positions[k] as number, k, d, 'token');
     checkFloat32('h', h);
     checkFloat32('beta', beta);
     checkFloat32('dt', dt);
@@ -219,10 +220,13 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
   };
 }
 
-/** In precision 'f32' a parameter or matrix entry must be a finite float32 (the wasm kernel stores it as one). */
-function checkFloat32(name: string, v: number, k?: number, d?: number): void {
+/** In precision 'f32' a coordinate, parameter or matrix entry must be a finite float32 (the state and the wasm kernel store it as one). */
+function checkFloat32(name: string, v: number, k?: number, d?: number, what: 'row' | 'token' = 'row'): void {
   if (Math.abs(v) > F32_MAX) {
-    const where = k === undefined || d === undefined ? name : `${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d})`;
+    const where =
+      k === undefined || d === undefined
+        ? name
+        : `${name}[${k}] (${what} ${Math.floor(k / d)}, ${what === 'row' ? 'column' : 'coordinate'} ${k % d})`;
     throw rangeError(where, `at most ${F32_MAX} in magnitude in precision 'f32'`, v);
   }
 }
@@ -289,7 +293,8 @@ export function checkMagnitude(x: Float64Array, n: number, d: number, A: Float64
  * combination of tokens, or one token). Later steps are checked by the backends.
  */
 function checkResidualStep(x: Float64Array, n: number, d: number, h: number, V: Float64Array | null, precision: Precision): void {
-  const { R, normA: normV } = alignmentBound(x, n, d, V);
+  const { R } = alignmentBound(x, n, d, null);
+  const normV = V === null ? 1 : frobenius(V);
   const growth = 1 + Math.abs(h) * normV;
   const bound = R * growth;
   const limit = limitOf(precision);
@@ -299,4 +304,14 @@ function checkResidualStep(x: Float64Array, n: number, d: number, h: number, V: 
         `(largest token norm R = ${R}), which can overflow ${precision}; scale h, V or the tokens down`,
     );
   }
+}
+
+/** The Frobenius norm, scaled by the largest |entry| first so that entries up to 1.8e308 do not overflow it. */
+function frobenius(M: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < M.length; k++) m = Math.max(m, Math.abs(M[k] as number));
+  if (m === 0) return 0;
+  let s = 0;
+  for (let k = 0; k < M.length; k++) s += ((M[k] as number) / m) ** 2;
+  return m * Math.sqrt(s);
 }
