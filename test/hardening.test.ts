@@ -312,6 +312,21 @@ describe('issue 9 item 10: the smaller engine findings', () => {
     });
   }
 
+  for (const backend of ['wasm', 'js'] as const) {
+    it(`${backend}: positions changed by the caller right after Simulation.create(...) returns do not reach the state (the Float64Array is read in place, with no await in between)`, async () => {
+      const x = new Float64Array([0.1, 0.2, 1, 0, 0, 1, 0.3, 0.2]);
+      const want = Float64Array.from(x);
+      const pending = Simulation.create({ model: 'hardmax', positions: x, n: 4, d: 2, backend });
+      x.fill(NaN);
+      const sim = await pending;
+      try {
+        expectExact(sim.positions(), want, 'initial state');
+      } finally {
+        sim.dispose();
+      }
+    });
+  }
+
   it('schedules refuse combinations whose formula gives NaN (geometric(Infinity, 0) was accepted, then failed at t = 1)', () => {
     expectNamed(thrown(() => schedules.geometric(Infinity, 0)), RangeError, 'delta.ratio', 'Infinity');
     expectNamed(thrown(() => schedules.geometric(Infinity, 0.5)), RangeError, 'delta.ratio');

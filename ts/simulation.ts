@@ -11,7 +11,7 @@
 import type { Backend } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend } from './backend/wasm.js';
+import { WasmBackend, loadKernel, loadedKernel } from './backend/wasm.js';
 import { checkInt, rangeError, show } from './check.js';
 import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
@@ -59,9 +59,22 @@ export class Simulation {
    * Error when backend 'wasm' cannot run here (no WebAssembly SIMD).
    */
   static async create(options: SimulationOptions): Promise<Simulation> {
+    // Validation runs synchronously, when create() is called. A Float64Array that
+    // needs no change is read in place and copied into the backend with no await
+    // in between, so the caller may change its array as soon as create() returns;
+    // only the first wasm simulation, which waits for the kernel, copies it first.
     const o = resolveOptions(options);
-    const backend: Backend =
-      o.backend === 'wasm' ? await WasmBackend.create(o.precision, o.n, o.d, o.ode) : new JsBackend(o.precision, o.n, o.d, o.ode);
+    let backend: Backend;
+    if (o.backend === 'wasm') {
+      let kernel = loadedKernel();
+      if (kernel === null) {
+        if (o.positions === (options as { positions?: unknown }).positions) o.positions = Float64Array.from(o.positions);
+        kernel = await loadKernel();
+      }
+      backend = WasmBackend.createIn(kernel, o.precision, o.n, o.d, o.ode);
+    } else {
+      backend = new JsBackend(o.precision, o.n, o.d, o.ode);
+    }
     try {
       backend.setParams({
         model: MODEL_CODE[o.model],

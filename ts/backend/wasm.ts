@@ -21,7 +21,7 @@ import type { Precision } from '../types.js';
  * receives as a *signed* i32: above 2 GiB of memory a pointer comes out
  * negative. Read them only through {@link u32}.
  */
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   ad_create(precision: number, n: number, d: number, ode: number): number;
   ad_last_status(): number;
@@ -73,6 +73,13 @@ export const WASM32_MAX_BYTES = 2 ** 32;
 export const WASM32_MAX_BUFFER = 2 ** 31 - 1;
 
 let kernelPromise: Promise<KernelExports> | null = null;
+/** The kernel's exports once loaded (set when kernelPromise resolves). */
+let kernelLoaded: KernelExports | null = null;
+
+/** The kernel if {@link loadKernel} has finished loading it, else null (synchronous). */
+export function loadedKernel(): KernelExports | null {
+  return kernelLoaded;
+}
 let kernelSource: KernelSource | null = null;
 
 /**
@@ -120,7 +127,10 @@ export function loadKernel(): Promise<KernelExports> {
     const source = kernelSource ?? new URL('../../pkg/kernel.wasm', import.meta.url);
     kernelPromise = compile(source)
       .then((module) => WebAssembly.instantiate(module, {}))
-      .then((instance) => instance.exports as unknown as KernelExports)
+      .then((instance) => {
+        kernelLoaded = instance.exports as unknown as KernelExports;
+        return kernelLoaded;
+      })
       .catch((err: unknown) => {
         kernelPromise = null;
         const msg = err instanceof Error ? err.message : String(err);
@@ -219,8 +229,17 @@ export class WasmBackend implements Backend {
 
   /** Allocate a simulation in the kernel; RangeError when it cannot fit in wasm32 memory. */
   static async create(precision: Precision, n: number, d: number, ode = false): Promise<WasmBackend> {
+    checkWasmSize(precision, n, d, ode);
+    return WasmBackend.createIn(await loadKernel(), precision, n, d, ode);
+  }
+
+  /**
+   * The same, synchronously, in a kernel already loaded by {@link loadKernel}
+   * (Simulation.create uses it so that nothing awaits between validating the
+   * caller's positions and copying them in).
+   */
+  static createIn(k: KernelExports, precision: Precision, n: number, d: number, ode = false): WasmBackend {
     const need = checkWasmSize(precision, n, d, ode);
-    const k = await loadKernel();
     const h = u32(k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0));
     if (h === 0) {
       const status = u32(k.ad_last_status());
