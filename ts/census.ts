@@ -25,7 +25,7 @@
 import { classifyEquilibrium, jacobianSpectrum, sphereFieldNorm } from './analysis/sphere.js';
 import type { EquilibriumClass, EquilibriumClassification, JacobianSpectrum, SphereVariant } from './analysis/sphere.js';
 import { initialPositions } from './init.js';
-import { formatValue as fmt } from './schedules.js';
+import { show as fmt } from './check.js';
 import { Simulation } from './simulation.js';
 import type { BackendName, Integrator, MatrixOption, Precision } from './types.js';
 

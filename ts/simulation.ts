@@ -11,30 +11,46 @@
 import type { Backend } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend } from './backend/wasm.js';
-import { formatValue as fmt, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
+import { WasmBackend, loadKernel, loadedKernel } from './backend/wasm.js';
+import { checkInt, rangeError, show } from './check.js';
+import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import { resolveOptions } from './validate.js';
 import type { ResolvedOptions } from './validate.js';
+
+/**
+ * Steps per chunk of `step(k)`: the schedules are evaluated and checked for
+ * this many steps at a time (the kernel's SCHEDULE_CAP), so `step(k)` holds
+ * O(1) memory whatever k is.
+ */
+const CHUNK = 4096;
 
 /** A running simulation of n tokens in R^d. Create with `Simulation.create`; free with `dispose()`. */
 export class Simulation {
   #backend: Backend | null;
   #t = 0;
-  readonly #o: ResolvedOptions;
+  /** True while step() runs (a schedule function must not step or re-enter). */
+  #stepping = false;
+  readonly #o: Omit<ResolvedOptions, 'positions'>;
   readonly #delta: (t: number) => number;
   readonly #constantDelta: number | null;
   readonly #gamma: (t: number) => number;
   readonly #constantGamma: number | null;
+  /** δ and γ of the steps of one chunk (constant schedules: filled once). */
+  readonly #deltas = new Float64Array(CHUNK);
+  readonly #gammas = new Float64Array(CHUNK);
 
   private constructor(backend: Backend, o: ResolvedOptions) {
     this.#backend = backend;
-    this.#o = o;
+    // The initial positions are in the backend now; do not keep a second copy alive.
+    const { positions: _copied, ...rest } = o;
+    this.#o = rest;
     this.#delta = scheduleFunction(o.delta);
     this.#constantDelta = isConstant(o.delta) ? this.#delta(0) : null;
     this.#gamma = gammaFunction(o.gamma);
-    const g = o.gamma;
-    this.#constantGamma = typeof g === 'number' ? g : typeof g === 'object' && g.kind === 'constant' ? g.gamma : null;
+    this.#constantGamma = constantGamma(o.gamma);
+    if (this.#constantDelta !== null) this.#deltas.fill(this.#constantDelta);
+    if (this.#constantGamma !== null) this.#gammas.fill(this.#constantGamma);
   }
 
   /**
@@ -43,9 +59,22 @@ export class Simulation {
    * Error when backend 'wasm' cannot run here (no WebAssembly SIMD).
    */
   static async create(options: SimulationOptions): Promise<Simulation> {
+    // Validation runs synchronously, when create() is called. A Float64Array that
+    // needs no change is read in place and copied into the backend with no await
+    // in between, so the caller may change its array as soon as create() returns;
+    // only the first wasm simulation, which waits for the kernel, copies it first.
     const o = resolveOptions(options);
-    const backend: Backend =
-      o.backend === 'wasm' ? await WasmBackend.create(o.precision, o.n, o.d, o.ode) : new JsBackend(o.precision, o.n, o.d, o.ode);
+    let backend: Backend;
+    if (o.backend === 'wasm') {
+      let kernel = loadedKernel();
+      if (kernel === null) {
+        if (o.positions === (options as { positions?: unknown }).positions) o.positions = Float64Array.from(o.positions);
+        kernel = await loadKernel();
+      }
+      backend = WasmBackend.createIn(kernel, o.precision, o.n, o.d, o.ode);
+    } else {
+      backend = new JsBackend(o.precision, o.n, o.d, o.ode);
+    }
     try {
       backend.setParams({
         model: MODEL_CODE[o.model],
@@ -148,68 +177,135 @@ export class Simulation {
     this.#live();
     return this.#o.tieTolerance;
   }
-  /** The δ option as given (number, schedule object or function). */
+  /** The δ option in use: a number, a frozen copy of the schedule object given, or the function given. */
   get delta(): DeltaOption {
     this.#live();
     return this.#o.delta;
   }
 
-  /** δ(t) of the schedule (without validation). */
+  /** δ(t) of the schedule (without validation); the value the step from t to t+1 uses. */
   deltaAt(t: number): number {
     this.#live();
     return this.#delta(t);
   }
 
   /**
-   * Advance k >= 0 steps (default 1). For localmax, δ(t), …, δ(t+k−1) are all
-   * evaluated and checked first: if one is NaN or negative the call throws a
-   * RangeError naming δ and t before any token moves. Returns this.
+   * Advance k >= 0 steps (default 1); k + t must stay at most 2^53 − 1. Returns this.
+   *
+   * Steps are transactional: each step t → t+1 happens whole or not at all.
+   * When one cannot be taken, the call throws and stops there: `t` and
+   * `positions()` (and `rngState`) are those of the last completed step, and
+   * the steps completed earlier in the same call are kept. The error names the
+   * t at which the run stopped:
+   * - RangeError: a non-finite value (an alignment, a softmax weight or an
+   *   updated position overflowed), or a token reached the origin where it had
+   *   to be projected to the sphere;
+   * - RangeError/TypeError: a schedule value (δ(t) for localmax, γ_t for the
+   *   convex update) is not a number >= 0, resp. not in (0, 1]. Schedules are
+   *   evaluated ahead, up to 4096 steps at a time, and every value of such a
+   *   chunk is checked before any step of it runs; a bad value at t = 10 000
+   *   stops the run at t = 10 000 with the steps before it done. An exception
+   *   thrown by a schedule function propagates the same way (the steps before
+   *   its t are done first).
+   * - Error: a schedule function disposed this simulation ("disposed during
+   *   step") or called step() on it.
+   * Schedule functions must therefore be functions of t only: they are called
+   * before the steps they describe, not between them.
    */
   step(k = 1): this {
     const backend = this.#live();
-    if (typeof k !== 'number') throw new TypeError(`k (steps) must be a non-negative integer; got ${fmt(k)}`);
-    if (!Number.isSafeInteger(k) || k < 0) throw new RangeError(`k (steps) must be a non-negative integer; got ${fmt(k)}`);
-    if (k === 0) return this;
-    const deltas = new Float64Array(k);
-    const gammas = new Float64Array(k);
-    if (this.#o.model === 'localmax') {
-      this.#fill(deltas, this.#constantDelta, this.#delta, 'delta', (v) => v >= 0, 'a number >= 0');
+    checkInt(k, 'k', 0);
+    const room = Number.MAX_SAFE_INTEGER - this.#t;
+    if (k > room) throw rangeError('k', `at most ${room} (t + k must stay a safe integer; t = ${this.#t})`, k);
+    if (this.#stepping) {
+      throw new Error('step() was called from inside a schedule function of this same simulation; schedules must be functions of t only');
     }
-    if (!this.#o.ode && this.#o.update === 'convex') {
-      this.#fill(gammas, this.#constantGamma, this.#gamma, 'gamma', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-    }
-    const r = backend.step(deltas, gammas);
-    this.#t += r.done;
-    if (r.status !== STATUS.ok) {
-      const at = `during the step from t = ${this.#t} (the state is part-way through that step)`;
-      throw new RangeError(
-        r.status === STATUS.nonFinite
-          ? `an alignment or weight overflowed to a non-finite value ${at}`
-          : r.status === STATUS.zeroNorm
-            ? `a token reached the origin and cannot be projected to the unit sphere ${at}`
-            : `the ${backend.name} backend failed at t = ${this.#t} with status ${r.status}`,
-      );
+    const localmax = this.#o.model === 'localmax';
+    const convex = !this.#o.ode && this.#o.update === 'convex';
+    this.#stepping = true;
+    try {
+      let left = k;
+      while (left > 0) {
+        const m = Math.min(CHUNK, left);
+        const t0 = this.#t;
+        // Evaluate and check the chunk's schedule values; `run` steps are valid.
+        let run = m;
+        let bad: unknown = null;
+        if (localmax && this.#constantDelta === null) {
+          const r = this.#fill(this.#deltas, m, this.#delta, 'delta', (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
+          if (r.valid < run) ({ valid: run, error: bad } = r);
+        }
+        if (convex && this.#constantGamma === null) {
+          const r = this.#fill(this.#gammas, m, this.#gamma, 'gamma', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+          if (r.valid < run) ({ valid: run, error: bad } = r);
+        }
+        if (this.#backend !== backend) {
+          throw new Error(
+            `this Simulation was disposed during step(${k}) by a schedule function (evaluating the steps from t = ${t0}); ` +
+              'schedules must be functions of t only',
+          );
+        }
+        if (run > 0) {
+          const r = backend.step(this.#deltas.subarray(0, run), this.#gammas.subarray(0, run));
+          this.#t += r.done;
+          if (r.status !== STATUS.ok) throw this.#stepFailure(r.status);
+        }
+        if (bad !== null) throw bad;
+        left -= m;
+      }
+    } finally {
+      this.#stepping = false;
     }
     return this;
   }
 
-  /** Evaluate a schedule for the next out.length steps, checking every value before any step runs. */
-  #fill(out: Float64Array, constant: number | null, f: (t: number) => number, name: string, ok: (v: number) => boolean, want: string): void {
-    if (constant !== null) {
-      out.fill(constant);
-      return;
+  /** The error of a step the backend could not take (the state is that of t = this.#t). */
+  #stepFailure(status: number): Error {
+    const t = this.#t;
+    const kept = `the run stopped at t = ${t}: t and the positions are those of t = ${t} (the failing step was undone, earlier steps kept)`;
+    if (status === STATUS.nonFinite) {
+      return new RangeError(
+        `the step from t = ${t} to t = ${t + 1} overflowed: an alignment, a softmax weight or an updated position is not finite; ${kept}. ` +
+          'Rescale the tokens, A, V or h',
+      );
     }
-    for (let s = 0; s < out.length; s++) {
+    if (status === STATUS.zeroNorm) {
+      return new RangeError(`in the step from t = ${t} to t = ${t + 1} a token reached the origin and cannot be projected to the unit sphere; ${kept}`);
+    }
+    return new Error(`the ${this.#live().name} backend failed in the step from t = ${t} with status ${status}; ${kept}`);
+  }
+
+  /**
+   * Evaluate a schedule for the next m steps into out[0..m), checking every
+   * value. Returns how many leading values are valid (m when all are) and, if
+   * one is not, the error naming it (a bad value, or what the schedule threw).
+   */
+  #fill(
+    out: Float64Array,
+    m: number,
+    f: (t: number) => number,
+    name: string,
+    ok: (v: number) => boolean,
+    want: string,
+  ): { valid: number; error: unknown } {
+    for (let s = 0; s < m; s++) {
       const t = this.#t + s;
-      const v: unknown = f(t);
+      let v: unknown;
+      try {
+        v = f(t);
+      } catch (err) {
+        return { valid: s, error: err };
+      }
+      const stop = `; the run stopped at t = ${t} (the steps before it were done)`;
       if (typeof v !== 'number') {
-        throw new TypeError(`${name}(t) must be ${want}; the schedule returned ${fmt(v)} at t = ${t} (no step was taken)`);
+        return { valid: s, error: new TypeError(`${name}(t) must be ${want}; the schedule returned ${show(v)} at t = ${t}${stop}`) };
       }
       if (Number.isNaN(v) || !ok(v)) {
-        throw new RangeError(`${name}(t) must be ${want}; the schedule returned ${fmt(v)} at t = ${t} (no step was taken)`);
+        return { valid: s, error: new RangeError(`${name}(t) must be ${want}; the schedule returned ${show(v)} at t = ${t}${stop}`) };
       }
       out[s] = v;
     }
+    return { valid: m, error: null };
   }
 
   /** A fresh Float64Array copy of the positions, n*d row-major; the caller owns it. */

@@ -78,14 +78,14 @@ export interface SimulationOptions {
   delta?: DeltaOption;
   /** Inverse temperature β >= 0, finite (softmax, softmax-markov, sphere models). Default 1. */
   beta?: number;
-  /** The d*d row-major alignment matrix: a_ij = <A x_i, x_j> (B of Frank–Wolfe; may be indefinite). Identity when absent. Copied. Exclusive with Q, K. */
-  A?: MatrixOption;
-  /** Query matrix: alignments <Q x_i, K x_j>, i.e. A = Kᵀ Q. Identity when absent. */
-  Q?: MatrixOption;
+  /** The d*d row-major alignment matrix: a_ij = <A x_i, x_j> (B of Frank–Wolfe; may be indefinite). Identity when absent or null. Copied. Exclusive with Q, K. */
+  A?: MatrixOption | null;
+  /** Query matrix: alignments <Q x_i, K x_j>, i.e. A = Kᵀ Q. Identity when absent or null. */
+  Q?: MatrixOption | null;
   /** Key matrix (see Q). */
-  K?: MatrixOption;
-  /** Value matrix V (d×d). Sphere models: the field is P⊥(V y). Discrete models: selects the residual update x <- x + h V y. */
-  V?: MatrixOption;
+  K?: MatrixOption | null;
+  /** Value matrix V (d×d). Sphere models: the field is P⊥(V y). Discrete models: selects the residual update x <- x + h V y. null: the identity. */
+  V?: MatrixOption | null;
   /** Residual step h (finite) of the update x <- x + h V y (discrete models). Default 1 when V is given. */
   h?: number;
   /** Discrete models: project every token to the unit sphere after each step (positions are projected at creation). */

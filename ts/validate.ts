@@ -1,20 +1,42 @@
 /**
- * Validation of Simulation options. Every error is a TypeError (wrong type,
- * unknown name) or a RangeError (bad value, length or size) whose message
- * names the option and the bad value.
+ * Validation of Simulation options. Every error is a TypeError (wrong type or
+ * shape, unknown name, `null` where only `undefined` means "default") or a
+ * RangeError (bad value, length or size) whose message names the option and
+ * the bad value (`<name> must be <rule>; got <value>`, see ts/check.ts).
  */
-import type { BackendName, DeltaOption, GammaOption, GammaSpec, Integrator, Model, Precision, SimulationOptions } from './types.js';
-import { checkNumber as num, formatValue as fmt, checkSpec, checkGamma, checkGammaSpec } from './schedules.js';
+import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
+import {
+  checkBool,
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkTieTolerance,
+  copyFinite,
+  isFlatArray,
+  rangeError,
+  readMatrix,
+  readRows,
+  show,
+  typeError,
+} from './check.js';
+import { checkDeltaOption, checkGammaOption } from './schedules.js';
 import { SplitMix64 } from './prng.js';
+import { STATUS } from './backend/backend.js';
+import { normalizeRow } from './backend/normalize.js';
 import { checkWasmSize } from './backend/wasm.js';
 import { alignmentBound } from './analysis/alignment.js';
 
-/** Options after validation: flat f64 copies, defaults filled in. */
+/** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
 export interface ResolvedOptions {
   model: Model;
   n: number;
   d: number;
-  /** n*d row-major copy of the initial positions. */
+  /**
+   * n*d row-major initial positions: a fresh copy, or the caller's own
+   * Float64Array when nothing had to change (then read only: Simulation.create
+   * copies it into the backend and does not keep it).
+   */
   positions: Float64Array;
   /** α (default 1 when neither alpha nor gamma is given), or null when the step size comes from gamma or does not apply. */
   alpha: number | null;
@@ -45,10 +67,10 @@ const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
-const KNOWN = new Set([
+const KNOWN: readonly string[] = [
   'model', 'positions', 'n', 'd', 'alpha', 'gamma', 'delta', 'beta', 'A', 'Q', 'K', 'V', 'h', 'sphere', 'seed',
   'dt', 'integrator', 'tieTolerance', 'backend', 'precision',
-]);
+];
 /** Options that only some models take (others are refused, so a misplaced option never passes silently). */
 const ONLY: Record<string, (m: Model) => boolean> = {
   alpha: (m) => !isOde(m),
@@ -67,134 +89,98 @@ function isOde(m: Model): boolean {
 /** Largest n*d accepted by any backend (2^31 numbers). */
 export const MAX_ELEMENTS = 2 ** 31;
 
-function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new TypeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}; got ${fmt(v)}`);
+/** Largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/** The first entry of an array that is not a hole (undefined for none). */
+function firstPresent(a: readonly unknown[]): unknown {
+  for (let k = 0; k < a.length; k++) if (k in a) return a[k];
+  return undefined;
+}
+
+/** n, d and the size checks shared by both layouts; throws before anything is copied. */
+function checkSize(n: number, d: number, backend: BackendName, precision: Precision, ode: boolean): void {
+  if (n * d > MAX_ELEMENTS) throw rangeError('n*d', `at most ${MAX_ELEMENTS} numbers`, n * d, `n = ${n}, d = ${d}`);
+  // Refuse an oversized wasm simulation before copying gigabytes of input.
+  if (backend === 'wasm') checkWasmSize(precision, n, d, ode);
+}
+
+/**
+ * The positions option: n*d row-major float64 numbers with n and d. A
+ * Float64Array that needs no change is returned as is (`copy` false);
+ * anything else is copied once. Sizes are checked before any copy.
+ */
+function readPositions(
+  opts: SimulationOptions,
+  backend: BackendName,
+  precision: Precision,
+  ode: boolean,
+  mustCopy: boolean,
+): { positions: Float64Array; n: number; d: number } {
+  const p: unknown = opts.positions;
+  if (p === undefined || p === null) {
+    throw typeError('positions', 'n*d row-major numbers (Float64Array, Float32Array, number[]) or n rows of d numbers', p, 'positions is required');
   }
-  return v as T;
-}
-
-function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= 1; got ${fmt(v)}`);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1; got ${fmt(v)}`);
-  return v;
-}
-
-function isNumericArray(v: unknown): v is Float64Array | Float32Array | readonly number[] {
-  return v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && (v.length === 0 || !Array.isArray(v[0])));
-}
-
-/** Copy a flat numeric array into a Float64Array, checking every entry is a finite number. */
-function flatFinite(v: ArrayLike<unknown>, name: string, d: number): Float64Array {
-  const out = new Float64Array(v.length);
-  for (let k = 0; k < v.length; k++) {
-    const x = v[k];
-    if (typeof x !== 'number') throw new TypeError(`${name}[${k}] must be a number; got ${fmt(x)}`);
-    if (!Number.isFinite(x)) {
-      throw new RangeError(`${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d}) must be finite; got ${fmt(x)}`);
-    }
-    out[k] = x;
+  if (Array.isArray(p) && p.length === 0) throw rangeError('positions', 'at least one token', p);
+  if (Array.isArray(p) && Array.isArray(firstPresent(p))) {
+    // n rows of d numbers: the size is known from the first row, before flattening.
+    const rows = p as readonly unknown[];
+    const first = firstPresent(rows) as unknown[];
+    const d = opts.d === undefined ? first.length : checkInt(opts.d, 'd');
+    if (d !== first.length) throw rangeError('d', `the length of the rows of positions (${first.length})`, opts.d);
+    if (d < 1) throw rangeError('positions[0]', 'a row of at least one number', first);
+    const n = rows.length;
+    if (opts.n !== undefined && checkInt(opts.n, 'n') !== n) throw rangeError('n', `the number of rows of positions (${n})`, opts.n);
+    checkSize(n, d, backend, precision, ode);
+    return { positions: readRows(rows, 'positions', d).flat, n, d };
   }
-  return out;
-}
-
-/** Rows (number[][]) to a flat row-major array, checking every row has length d. */
-function flattenRows(rows: readonly unknown[], name: string, d: number | undefined): { flat: Float64Array; rows: number; d: number } {
-  const first = rows[0];
-  if (!Array.isArray(first)) throw new TypeError(`${name}[0] must be an array of numbers; got ${fmt(first)}`);
-  const width = d ?? first.length;
-  const flat = new Float64Array(rows.length * width);
-  rows.forEach((row, i) => {
-    if (!Array.isArray(row)) throw new TypeError(`${name}[${i}] must be an array of numbers; got ${fmt(row)}`);
-    if (row.length !== width) throw new RangeError(`${name}[${i}] must have length d = ${width}; got length ${row.length}`);
-    row.forEach((x: unknown, c: number) => {
-      if (typeof x !== 'number') throw new TypeError(`${name}[${i}][${c}] must be a number; got ${fmt(x)}`);
-      if (!Number.isFinite(x)) throw new RangeError(`${name}[${i}][${c}] must be finite; got ${fmt(x)}`);
-      flat[i * width + c] = x;
-    });
-  });
-  return { flat, rows: rows.length, d: width };
-}
-
-function validateDelta(v: unknown): DeltaOption {
-  if (typeof v === 'number') return num(v, 'delta', { min: 0, allowInfinity: true });
-  if (typeof v === 'function') return v as (t: number) => number;
-  if (v !== null && typeof v === 'object') return checkSpec(v as never, 'delta');
-  throw new TypeError(`delta must be a number >= 0, a schedule object or a function of t; got ${fmt(v)}`);
+  if (!isFlatArray(p)) {
+    throw typeError('positions', 'a Float64Array, Float32Array, number[] (n*d row-major) or number[][] (n rows of d)', p);
+  }
+  if (opts.n === undefined || opts.d === undefined) {
+    throw new TypeError(`n and d are required with a flat positions array; got n = ${show(opts.n)}, d = ${show(opts.d)}`);
+  }
+  const n = checkInt(opts.n, 'n');
+  const d = checkInt(opts.d, 'd');
+  checkSize(n, d, backend, precision, ode);
+  if (p.length !== n * d) throw rangeError('positions.length', `n*d = ${n}*${d} = ${n * d}`, p.length);
+  if (p instanceof Float64Array && !mustCopy) {
+    for (let k = 0; k < p.length; k++) if (!Number.isFinite(p[k] as number)) copyFinite(p, p.length, 'positions', d);
+    return { positions: p, n, d };
+  }
+  return { positions: copyFinite(p as ArrayLike<unknown>, n * d, 'positions', d), n, d };
 }
 
 /** Validate and normalise Simulation options (throws TypeError/RangeError). */
-export function resolveOptions(opts: SimulationOptions): ResolvedOptions {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`options must be an object; got ${fmt(opts)}`);
-  for (const key of Object.keys(opts)) {
-    if (!KNOWN.has(key)) throw new TypeError(`unknown option '${key}'; known options: ${[...KNOWN].join(', ')}`);
-  }
-  const model = oneOf(opts.model, 'model', MODELS);
-  const backend = oneOf(opts.backend ?? 'wasm', 'backend', BACKENDS);
-  const precision = oneOf(opts.precision ?? 'f64', 'precision', PRECISIONS);
-
-  const p: unknown = opts.positions;
-  let positions: Float64Array;
-  let n: number;
-  let d: number;
-  if (p === undefined || p === null) throw new TypeError(`positions is required (n*d row-major numbers or n rows of d numbers); got ${fmt(p)}`);
-  if (Array.isArray(p) && p.length === 0) {
-    throw new RangeError('positions must hold at least one token; got an empty array');
-  }
-  if (isNumericArray(p)) {
-    if (opts.n === undefined || opts.d === undefined) {
-      throw new TypeError(`n and d are required with a flat positions array; got n = ${fmt(opts.n)}, d = ${fmt(opts.d)}`);
-    }
-    n = positiveInt(opts.n, 'n');
-    d = positiveInt(opts.d, 'd');
-    if (n * d > MAX_ELEMENTS) throw new RangeError(`n*d = ${n * d} is larger than the supported ${MAX_ELEMENTS} numbers`);
-    if (p.length !== n * d) throw new RangeError(`positions must have n*d = ${n}*${d} = ${n * d} entries; got ${p.length}`);
-    // Refuse an oversized wasm simulation before copying gigabytes of input.
-    if (backend === 'wasm') checkWasmSize(precision, n, d, isOde(model));
-    positions = flatFinite(p, 'positions', d);
-  } else if (Array.isArray(p)) {
-    if (p.length === 0) throw new RangeError('positions must hold at least one token; got an empty array');
-    const dGiven = opts.d === undefined ? undefined : positiveInt(opts.d, 'd');
-    const r = flattenRows(p, 'positions', dGiven);
-    if (r.d < 1) throw new RangeError(`d must be an integer >= 1; got rows of length ${r.d}`);
-    n = r.rows;
-    d = r.d;
-    if (opts.n !== undefined && positiveInt(opts.n, 'n') !== n) {
-      throw new RangeError(`n = ${opts.n} does not match the ${n} rows of positions`);
-    }
-    positions = r.flat;
-  } else {
-    throw new TypeError(`positions must be a Float64Array, Float32Array, number[] or number[][]; got ${fmt(p)}`);
-  }
-
+export function resolveOptions(options: SimulationOptions): ResolvedOptions {
+  const opts = checkOptions<SimulationOptions>(options, 'options', KNOWN, true);
+  const model = checkOneOf(opts.model, 'model', MODELS);
+  const backend = checkOneOf(opts.backend, 'backend', BACKENDS, 'wasm');
+  const precision = checkOneOf(opts.precision, 'precision', PRECISIONS, 'f64');
+  const ode = isOde(model);
   for (const [key, applies] of Object.entries(ONLY)) {
     if ((opts as unknown as Record<string, unknown>)[key] !== undefined && !applies(model)) {
       throw new TypeError(`option '${key}' does not apply to model '${model}'`);
     }
   }
-  const ode = isOde(model);
+  const sphere = checkBool(opts.sphere, 'sphere', false);
+  const { positions, n, d } = readPositions(opts, backend, precision, ode, ode || sphere);
 
-  let alpha: number | null = null;
-  if (opts.alpha !== undefined) {
-    alpha = num(opts.alpha, 'alpha');
-    if (!(alpha > 0)) throw new RangeError(`alpha must be > 0; got ${fmt(alpha)}`);
-  }
+  let alpha: number | null = opts.alpha === undefined ? null : checkNumber(opts.alpha, 'alpha', { min: 0, minExclusive: true });
   const residual = !ode && (opts.V !== undefined || opts.h !== undefined);
   if (opts.alpha !== undefined && opts.gamma !== undefined) throw new TypeError('give alpha or gamma, not both (gamma = alpha/(1+alpha))');
   if (residual && (opts.alpha !== undefined || opts.gamma !== undefined)) {
     throw new TypeError('V/h select the residual update x + h V y, which takes no alpha or gamma');
   }
   let gamma: GammaOption;
-  if (opts.gamma !== undefined) gamma = validateGamma(opts.gamma);
+  if (opts.gamma !== undefined) gamma = checkGammaOption(opts.gamma, 'gamma');
   else if (alpha !== null) gamma = alpha / (1 + alpha);
-  else if (model === 'frank-wolfe') gamma = { kind: 'frank-wolfe' };
+  else if (model === 'frank-wolfe') gamma = checkGammaOption({ kind: 'frank-wolfe' });
   else {
     gamma = 0.5;
     if (!ode && !residual) alpha = 1;
   }
-  const h = opts.h === undefined ? 1 : num(opts.h, 'h');
-  if (opts.sphere !== undefined && typeof opts.sphere !== 'boolean') throw new TypeError(`sphere must be true or false; got ${fmt(opts.sphere)}`);
-  const sphere = opts.sphere === true;
+  const h = opts.h === undefined ? 1 : checkNumber(opts.h, 'h');
 
   let seed: bigint | null = null;
   if (model === 'softmax-markov') {
@@ -202,50 +188,47 @@ export function resolveOptions(opts: SimulationOptions): ResolvedOptions {
     seed = new SplitMix64(opts.seed).state;
   }
 
-  const beta = opts.beta === undefined ? 1 : num(opts.beta, 'beta', { min: 0 });
-  const delta = opts.delta === undefined ? 0 : validateDelta(opts.delta);
-  const tieTolerance =
-    opts.tieTolerance === undefined ? (precision === 'f64' ? 1e-12 : 1e-5) : num(opts.tieTolerance, 'tieTolerance', { min: 0 });
-  const dt = opts.dt === undefined ? 0.1 : num(opts.dt, 'dt');
-  if (!(dt > 0)) throw new RangeError(`dt must be > 0; got ${fmt(dt)}`);
-  const integrator = oneOf(opts.integrator ?? 'rk4', 'integrator', INTEGRATORS);
+  const beta = opts.beta === undefined ? 1 : checkNumber(opts.beta, 'beta', { min: 0 });
+  const delta = opts.delta === undefined ? 0 : checkDeltaOption(opts.delta, 'delta');
+  const tieTolerance = checkTieTolerance(opts.tieTolerance, precision);
+  const dt = opts.dt === undefined ? 0.1 : checkNumber(opts.dt, 'dt', { min: 0, minExclusive: true });
+  const integrator = checkOneOf(opts.integrator, 'integrator', INTEGRATORS, 'rk4');
 
   if (opts.A !== undefined && opts.A !== null && (opts.Q !== undefined || opts.K !== undefined)) {
     throw new TypeError('give A or Q/K (A = Kᵀ Q), not both');
   }
-  let A = matrixOption(opts.A, 'A', d);
-  const Q = matrixOption(opts.Q, 'Q', d);
-  const K = matrixOption(opts.K, 'K', d);
+  let A = readMatrix(opts.A, d, 'A');
+  const Q = readMatrix(opts.Q, d, 'Q');
+  const K = readMatrix(opts.K, d, 'K');
   if (Q !== null || K !== null) A = transposeTimes(K, Q, d);
-  const V = matrixOption(opts.V, 'V', d);
+  const V = readMatrix(opts.V, d, 'V');
 
+  if (precision === 'f32') {
+    for (let k = 0; k < positions.length; k++) checkFloat32('positions', positions[k] as number, k, d, 'token');
+    checkFloat32('h', h);
+    checkFloat32('beta', beta);
+    checkFloat32('dt', dt);
+    if (A !== null) for (let k = 0; k < A.length; k++) checkFloat32(opts.A !== undefined && opts.A !== null ? 'A' : 'KᵀQ', A[k] as number, k, d);
+    if (V !== null) for (let k = 0; k < V.length; k++) checkFloat32('V', V[k] as number, k, d);
+  }
   if (ode || sphere) projectToSphere(positions, n, d);
   checkMagnitude(positions, n, d, A, precision);
+  if (residual) checkResidualStep(positions, n, d, h, V, precision);
   return {
     model, n, d, positions, alpha, gamma, delta, beta, A, V, update: residual ? 'residual' : 'convex', h, sphere, seed, dt,
     integrator, ode, tieTolerance, backend, precision,
   };
 }
 
-function validateGamma(v: unknown): GammaOption {
-  if (typeof v === 'number') return checkGamma(v, 'gamma');
-  if (typeof v === 'function') return v as (t: number) => number;
-  if (v !== null && typeof v === 'object') return checkGammaSpec(v as GammaSpec, 'gamma');
-  throw new TypeError(`gamma must be a number in (0, 1], a schedule object or a function of t; got ${fmt(v)}`);
-}
-
-/** A d×d matrix option (flat row-major or rows) as a Float64Array copy, or null when absent. */
-function matrixOption(a: unknown, name: string, d: number): Float64Array | null {
-  if (a === undefined || a === null) return null;
-  if (isNumericArray(a)) {
-    if (a.length !== d * d) throw new RangeError(`${name} must be a d×d matrix with d*d = ${d * d} entries (row-major); got ${a.length}`);
-    return flatFinite(a, name, d);
+/** In precision 'f32' a coordinate, parameter or matrix entry must be a finite float32 (the state and the wasm kernel store it as one). */
+function checkFloat32(name: string, v: number, k?: number, d?: number, what: 'row' | 'token' = 'row'): void {
+  if (Math.abs(v) > F32_MAX) {
+    const where =
+      k === undefined || d === undefined
+        ? name
+        : `${name}[${k}] (${what} ${Math.floor(k / d)}, ${what === 'row' ? 'column' : 'coordinate'} ${k % d})`;
+    throw rangeError(where, `at most ${F32_MAX} in magnitude in precision 'f32'`, v);
   }
-  if (Array.isArray(a)) {
-    if (a.length !== d) throw new RangeError(`${name} must be a d×d matrix with d = ${d} rows; got ${a.length}`);
-    return flattenRows(a, name, d).flat;
-  }
-  throw new TypeError(`${name} must be a d*d row-major Float64Array, number[] or number[][]; got ${fmt(a)}`);
 }
 
 /** Kᵀ Q (identity for a missing factor), row-major. */
@@ -265,30 +248,70 @@ function transposeTimes(K: Float64Array | null, Q: Float64Array | null, d: numbe
   return out;
 }
 
-/** Scale every token to unit norm in place; a RangeError names a token at the origin. */
+/**
+ * Scale every token to unit norm in place (the backends' formula, robust to
+ * tiny and huge norms); a RangeError names a token at the origin.
+ */
 function projectToSphere(x: Float64Array, n: number, d: number): void {
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += (x[i * d + c] as number) ** 2;
-    const r = Math.sqrt(s);
-    if (!(r > 0)) throw new RangeError(`positions: token ${i} is at the origin and cannot be projected to the unit sphere`);
-    for (let c = 0; c < d; c++) x[i * d + c] = (x[i * d + c] as number) / r;
+    if (normalizeRow(x, i * d, d) !== STATUS.ok) {
+      throw new RangeError(`positions: token ${i} is at the origin and cannot be projected to the unit sphere`);
+    }
   }
+}
+
+function limitOf(precision: Precision): number {
+  return precision === 'f64' ? 1e300 : 1e36;
 }
 
 /**
  * Refuse states whose alignments could overflow the precision: |a_ij| <= ‖A‖·R²
- * with R the largest token norm and ‖A‖ bounded by the Frobenius norm. The
- * models are convex combinations, so R never grows and one check suffices.
+ * with R the largest token norm and ‖A‖ bounded by the Frobenius norm.
+ *
+ * This bounds every step of the convex update x + γ(y − x) (y is a convex
+ * combination of tokens, so R never grows) and of the sphere models (R = 1).
+ * It does not bound the residual update x + h V y, where R can grow by a
+ * factor 1 + |h|·‖V‖ per step: its first step is bounded by
+ * {@link checkResidualStep}, and the backends check every later step (a
+ * non-finite alignment or position stops the run with a RangeError at that t,
+ * the failing step undone).
  */
 export function checkMagnitude(x: Float64Array, n: number, d: number, A: Float64Array | null, precision: Precision): void {
   const { R, normA, bound: aBound } = alignmentBound(x, n, d, A);
   const bound = aBound * Math.max(1, d);
-  const limit = precision === 'f64' ? 1e300 : 1e36;
-  if (!(bound < limit)) {
+  if (!(bound < limitOf(precision))) {
     throw new RangeError(
       `positions: the largest token norm R = ${R} with ‖A‖ <= ${normA} gives alignments up to ${bound}, ` +
         `which can overflow ${precision}; rescale the tokens`,
     );
   }
+}
+
+/**
+ * Refuse a residual update whose first step x + h V y can overflow the
+ * precision: |x + h V y| <= R (1 + |h|·‖V‖_F), with |y| <= R (y is a convex
+ * combination of tokens, or one token). Later steps are checked by the backends.
+ */
+function checkResidualStep(x: Float64Array, n: number, d: number, h: number, V: Float64Array | null, precision: Precision): void {
+  const { R } = alignmentBound(x, n, d, null);
+  const normV = V === null ? 1 : frobenius(V);
+  const growth = 1 + Math.abs(h) * normV;
+  const bound = R * growth;
+  const limit = limitOf(precision);
+  if (!(growth < limit && bound < limit)) {
+    throw new RangeError(
+      `h = ${h} with ‖V‖ <= ${normV} makes the first residual step x + h V y as large as ${bound} ` +
+        `(largest token norm R = ${R}), which can overflow ${precision}; scale h, V or the tokens down`,
+    );
+  }
+}
+
+/** The Frobenius norm, scaled by the largest |entry| first so that entries up to 1.8e308 do not overflow it. */
+function frobenius(M: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < M.length; k++) m = Math.max(m, Math.abs(M[k] as number));
+  if (m === 0) return 0;
+  let s = 0;
+  for (let k = 0; k < M.length; k++) s += ((M[k] as number) / m) ** 2;
+  return m * Math.sqrt(s);
 }

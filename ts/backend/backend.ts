@@ -24,9 +24,9 @@ export const STATUS = {
   badHandle: 1,
   badArgument: 2,
   outOfMemory: 3,
-  /** An alignment row had a non-finite maximum (overflow); the step stopped part-way. */
+  /** An alignment, a weight scale or an updated token was not finite (overflow); the failing step was undone. */
   nonFinite: 4,
-  /** A token of norm 0 had to be projected to the sphere; the step stopped part-way. */
+  /** A token of norm 0 had to be projected to the sphere; the failing step was undone. */
   zeroNorm: 5,
 } as const;
 
@@ -72,7 +72,9 @@ export interface Backend {
   /**
    * Advance deltas.length steps; step s uses δ = deltas[s] (read by localmax
    * only) and γ = gammas[s] (read by the convex update only; same length).
-   * Returns a STATUS code and the number of steps completed.
+   * Returns a STATUS code and the number of steps completed. Transactional per
+   * step: on a failure the state (and the generator) are exactly those after
+   * the `done` completed steps; nothing of the failing step remains.
    */
   step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number };
   /** A fresh Float64Array copy of the state, n*d row-major. */

@@ -16,6 +16,12 @@
  * Discrete update of x_i: x_i + γ_t(y − x_i) (convex) or x_i + h V y (residual),
  * then x_i/|x_i| with `sphere`. Sphere models integrate dx_i/dt = P⊥_{x_i}(V y_i).
  *
+ * Steps are transactional: a step that fails (STATUS.nonFinite: an alignment,
+ * a weight scale or an updated token is not finite; STATUS.zeroNorm: a token
+ * at the origin had to be projected) leaves the state and the generator
+ * exactly as after the previous step. The discrete step restores the state
+ * from the snapshot `src`; the ODE step writes the state only at its end.
+ *
  * Memory: all buffers are allocated at construction; stepping allocates nothing.
  * In 'f32' precision the state is stored as float32 (rounded after every
  * step) while the arithmetic is float64.
@@ -24,6 +30,7 @@ import type { Backend, StepParams } from './backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend.js';
 import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
+import { normalizeRow as normalizeInPlace } from './normalize.js';
 
 /** Thrown inside a pass to stop it with a status code. */
 class StepFailure {
@@ -212,25 +219,39 @@ export class JsBackend implements Backend {
     }
   }
 
+  /**
+   * One discrete step: each x_i is written as soon as y_i is known, then
+   * projected (sphere) and checked finite as stored (a float32 overflow is
+   * caught). On a failure the state is restored from #src and the generator
+   * rewound, so nothing of the step remains.
+   */
   #discreteStep(delta: number, gamma: number): void {
     const { d } = this;
     const x = this.#x;
     const vy = this.#vy;
-    const { update, h, sphere } = this.#p;
+    const { update, h, sphere, model } = this.#p;
+    const rngBefore = model === MODEL_CODE['softmax-markov'] ? this.#rng.state : null;
     this.#src.set(x);
-    this.#attend(delta, (i, y) => {
-      const xi = i * d;
-      if (update === UPDATE_CODE.convex) {
-        for (let c = 0; c < d; c++) {
-          const xc = this.#src[xi + c] as number;
-          x[xi + c] = xc + gamma * ((y[c] as number) - xc);
+    try {
+      this.#attend(delta, (i, y) => {
+        const xi = i * d;
+        if (update === UPDATE_CODE.convex) {
+          for (let c = 0; c < d; c++) {
+            const xc = this.#src[xi + c] as number;
+            x[xi + c] = xc + gamma * ((y[c] as number) - xc);
+          }
+        } else {
+          this.#applyV(y, vy);
+          for (let c = 0; c < d; c++) x[xi + c] = (this.#src[xi + c] as number) + h * (vy[c] as number);
         }
-      } else {
-        this.#applyV(y, vy);
-        for (let c = 0; c < d; c++) x[xi + c] = (this.#src[xi + c] as number) + h * (vy[c] as number);
-      }
-      if (sphere) normalizeRow(x, xi, d);
-    });
+        if (sphere) normalizeRow(x, xi, d);
+        for (let c = 0; c < d; c++) if (!Number.isFinite(x[xi + c] as number)) throw new StepFailure(STATUS.nonFinite);
+      });
+    } catch (err) {
+      x.set(this.#src);
+      if (rngBefore !== null) this.#rng = new SplitMix64(rngBefore);
+      throw err;
+    }
   }
 
   /** #field <- F(state): the state is #x (fromStage false) or #stage. */
@@ -307,11 +328,8 @@ export class JsBackend implements Backend {
   }
 }
 
-/** Scale row [o, o+d) of v to unit length; a StepFailure(zeroNorm) if it has none. */
+/** Scale row [o, o+d) of v to unit length; a StepFailure(zeroNorm or nonFinite) if it cannot be. */
 function normalizeRow(v: Float64Array | Float32Array, o: number, d: number): void {
-  let s = 0;
-  for (let c = 0; c < d; c++) s += (v[o + c] as number) * (v[o + c] as number);
-  const norm = Math.sqrt(s);
-  if (!(norm > 0) || !Number.isFinite(norm)) throw new StepFailure(STATUS.zeroNorm);
-  for (let c = 0; c < d; c++) v[o + c] = (v[o + c] as number) / norm;
+  const status = normalizeInPlace(v, o, d);
+  if (status !== STATUS.ok) throw new StepFailure(status);
 }

@@ -15,8 +15,13 @@ import type { Backend, StepParams } from './backend.js';
 import { STATUS } from './backend.js';
 import type { Precision } from '../types.js';
 
-/** The raw exports of kernel.wasm. Pointers are byte offsets into `memory`. */
-interface KernelExports {
+/**
+ * The raw exports of kernel.wasm. Pointers are byte offsets into `memory`.
+ * Every pointer, size and handle is a wasm32 `usize`/`u32`, which JavaScript
+ * receives as a *signed* i32: above 2 GiB of memory a pointer comes out
+ * negative. Read them only through {@link u32}.
+ */
+export interface KernelExports {
   memory: WebAssembly.Memory;
   ad_create(precision: number, n: number, d: number, ode: number): number;
   ad_last_status(): number;
@@ -35,6 +40,11 @@ interface KernelExports {
   ad_seed_half(h: number, which: number): number;
   ad_step(h: number, k: number): number;
   ad_last_done(h: number): number;
+}
+
+/** An unsigned 32-bit value (pointer, size, handle or count) returned by the kernel as a signed i32. */
+function u32(v: number): number {
+  return v >>> 0;
 }
 
 /** Where the kernel comes from: a URL, the bytes, or an already compiled module. */
@@ -63,6 +73,13 @@ export const WASM32_MAX_BYTES = 2 ** 32;
 export const WASM32_MAX_BUFFER = 2 ** 31 - 1;
 
 let kernelPromise: Promise<KernelExports> | null = null;
+/** The kernel's exports once loaded (set when kernelPromise resolves). */
+let kernelLoaded: KernelExports | null = null;
+
+/** The kernel if {@link loadKernel} has finished loading it, else null (synchronous). */
+export function loadedKernel(): KernelExports | null {
+  return kernelLoaded;
+}
 let kernelSource: KernelSource | null = null;
 
 /**
@@ -110,7 +127,10 @@ export function loadKernel(): Promise<KernelExports> {
     const source = kernelSource ?? new URL('../../pkg/kernel.wasm', import.meta.url);
     kernelPromise = compile(source)
       .then((module) => WebAssembly.instantiate(module, {}))
-      .then((instance) => instance.exports as unknown as KernelExports)
+      .then((instance) => {
+        kernelLoaded = instance.exports as unknown as KernelExports;
+        return kernelLoaded;
+      })
       .catch((err: unknown) => {
         kernelPromise = null;
         const msg = err instanceof Error ? err.message : String(err);
@@ -121,27 +141,40 @@ export function loadKernel(): Promise<KernelExports> {
 }
 
 /**
- * An upper bound on the bytes the kernel allocates for a simulation of n tokens
- * in R^d (mirrors Sim::new and Attn::new in crates/kernel/src; the kernel's own
- * fallible allocation is the exact check, this one only avoids copying input
- * that can never fit).
+ * The bytes of the buffers the kernel allocates for a simulation of n tokens
+ * in R^d: exactly what `ad_bytes` reports afterwards (mirrors Sim::new,
+ * Attn::new and Tree::new in crates/kernel/src; allocator headers come on
+ * top, a few bytes per buffer). Cheap, so callers run it before copying any
+ * input; the kernel's own fallible allocation is the final check.
  */
 export function kernelBytes(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
   const size = precision === 'f64' ? 8 : 4;
-  const np = Math.ceil(n / 16) * 16; // tokens rounded up to a SIMD panel
-  const dp = Math.ceil(d / 4) * 4; // coordinates rounded up to a vector
+  const lanes = precision === 'f64' ? 2 : 4; // Real::LANES: row padding of the row-major snapshot
+  const panel = precision === 'f64' ? 8 : 16; // Real::PANEL: tokens per panel of the packed snapshot
+  const rows = 8; // lanes::ROWS
+  const np = Math.ceil(n / panel) * panel;
+  const dp = Math.ceil(d / lanes) * lanes;
   const buffers = [
-    n * d * size, // state
-    np * d * size, // panel-packed snapshot
-    n * dp * size, // row-major padded snapshot
-    8 * np * size, // alignment rows of one block
+    n * d * size, // state x
     2 * d * d * size, // A, V
-    (16 * d + 8 * dp + 16) * size, // queries, means, maxima
-    n * 4, // member lists
-    2 * 4096 * 8, // δ and γ schedules
+    d * size, // V y
+    2 * 4096 * 8, // δ and γ schedules (SCHEDULE_CAP)
+    np * d * size, // packed snapshot
+    n * dp * size, // row-major padded snapshot
+    rows * d * size, // queries of a block
+    np * rows * size, // alignment rows of a block
+    dp * rows * size, // means of a block
+    2 * rows * size, // maxima and totals of a block
+    n * 4, // member list
   ];
-  if (ode) buffers.push(n * d * size, n * d * size, n * d * size);
-  if (d <= 3 && n >= 1024) buffers.push(n * 4 + n * d * size + 4 * n * (8 + 2 * d * size) + n / 8); // kd-tree
+  if (ode) buffers.push(n * d * size, n * d * size, n * d * size); // stage, field, accumulator
+  if (d <= 3 && n >= 1024) {
+    // kd-tree of the threshold rules in low dimension (attend.rs Tree::new)
+    let depth = 0;
+    while (Math.floor((n + 2 ** depth - 1) / 2 ** depth) > 16) depth++;
+    const nodes = 2 ** (depth + 1) - 1;
+    buffers.push(n * 4, n * d * size, 2 * nodes * 4, nodes * 2 * d * size, (2 * depth + 4) * 4, Math.ceil(n / 64) * 8);
+  }
   return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
 }
 
@@ -190,17 +223,26 @@ export class WasmBackend implements Backend {
   ) {
     this.#k = k;
     this.#h = h;
-    this.#cap = k.ad_schedule_cap();
+    this.#cap = u32(k.ad_schedule_cap());
     registry?.register(this, { k, h }, this.#token);
   }
 
   /** Allocate a simulation in the kernel; RangeError when it cannot fit in wasm32 memory. */
   static async create(precision: Precision, n: number, d: number, ode = false): Promise<WasmBackend> {
+    checkWasmSize(precision, n, d, ode);
+    return WasmBackend.createIn(await loadKernel(), precision, n, d, ode);
+  }
+
+  /**
+   * The same, synchronously, in a kernel already loaded by {@link loadKernel}
+   * (Simulation.create uses it so that nothing awaits between validating the
+   * caller's positions and copying them in).
+   */
+  static createIn(k: KernelExports, precision: Precision, n: number, d: number, ode = false): WasmBackend {
     const need = checkWasmSize(precision, n, d, ode);
-    const k = await loadKernel();
-    const h = k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0);
+    const h = u32(k.ad_create(precision === 'f64' ? 0 : 1, n, d, ode ? 1 : 0));
     if (h === 0) {
-      const status = k.ad_last_status();
+      const status = u32(k.ad_last_status());
       const inUse = k.memory.buffer.byteLength;
       throw new RangeError(
         status === STATUS.outOfMemory
@@ -220,16 +262,16 @@ export class WasmBackend implements Backend {
   setParams(p: StepParams): void {
     const k = this.#k;
     const s = [
-      k.ad_set_params(this.#h, p.model, p.beta, p.tau),
-      k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0),
-      k.ad_set_ode(this.#h, p.integrator, p.dt),
+      u32(k.ad_set_params(this.#h, p.model, p.beta, p.tau)),
+      u32(k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0)),
+      u32(k.ad_set_ode(this.#h, p.integrator, p.dt)),
     ];
     if (s.some((v) => v !== STATUS.ok)) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s.join(',')})`);
   }
 
   setMatrix(which: 'A' | 'V', M: Float64Array | null): void {
     const w = which === 'A' ? 0 : 1;
-    if (M !== null) this.#view(this.#k.ad_matrix_ptr(this.#h, w), this.d * this.d).set(M);
+    if (M !== null) this.#view(u32(this.#k.ad_matrix_ptr(this.#h, w)), this.d * this.d).set(M);
     this.#k.ad_set_identity(this.#h, w, M === null ? 1 : 0);
   }
 
@@ -238,24 +280,25 @@ export class WasmBackend implements Backend {
   }
 
   seedState(): bigint {
-    const hi = BigInt(this.#k.ad_seed_half(this.#h, 1) >>> 0);
-    const lo = BigInt(this.#k.ad_seed_half(this.#h, 0) >>> 0);
+    const hi = BigInt(u32(this.#k.ad_seed_half(this.#h, 1)));
+    const lo = BigInt(u32(this.#k.ad_seed_half(this.#h, 0)));
     return (hi << 32n) | lo;
   }
 
   setPositions(x: Float64Array): void {
-    this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d).set(x);
+    this.#view(u32(this.#k.ad_positions_ptr(this.#h)), this.n * this.d).set(x);
   }
 
   step(deltas: Float64Array, gammas: Float64Array): { status: number; done: number } {
+    if (this.#h === 0) throw new Error('this wasm simulation was disposed; its memory is freed');
     let done = 0;
     while (done < deltas.length) {
       const k = Math.min(this.#cap, deltas.length - done);
       const buf = this.#k.memory.buffer;
-      new Float64Array(buf, this.#k.ad_deltas_ptr(this.#h), k).set(deltas.subarray(done, done + k));
-      new Float64Array(buf, this.#k.ad_gammas_ptr(this.#h), k).set(gammas.subarray(done, done + k));
-      const status = this.#k.ad_step(this.#h, k);
-      if (status !== STATUS.ok) return { status, done: done + this.#k.ad_last_done(this.#h) };
+      new Float64Array(buf, u32(this.#k.ad_deltas_ptr(this.#h)), k).set(deltas.subarray(done, done + k));
+      new Float64Array(buf, u32(this.#k.ad_gammas_ptr(this.#h)), k).set(gammas.subarray(done, done + k));
+      const status = u32(this.#k.ad_step(this.#h, k));
+      if (status !== STATUS.ok) return { status, done: done + u32(this.#k.ad_last_done(this.#h)) };
       done += k;
     }
     return { status: STATUS.ok, done };
@@ -266,12 +309,12 @@ export class WasmBackend implements Backend {
   }
 
   view(): Float64Array | Float32Array {
-    return this.#view(this.#k.ad_positions_ptr(this.#h), this.n * this.d);
+    return this.#view(u32(this.#k.ad_positions_ptr(this.#h)), this.n * this.d);
   }
 
   /** Bytes of wasm memory held by this simulation. */
   bytes(): number {
-    return this.#k.ad_bytes(this.#h);
+    return u32(this.#k.ad_bytes(this.#h));
   }
 
   /** Size of the whole wasm memory shared by all simulations, in bytes. */

@@ -4,8 +4,12 @@
 //! nothing here panics on caller input.
 //!
 //! Status codes (mirrored in ts/backend/backend.ts):
-//! 0 ok, 1 bad handle, 2 bad argument, 3 out of memory, 4 non-finite alignment,
-//! 5 a token of norm 0 could not be projected to the sphere.
+//! 0 ok, 1 bad handle, 2 bad argument, 3 out of memory, 4 a non-finite value
+//! (an alignment, a weight scale or an updated token overflowed), 5 a token of
+//! norm 0 could not be projected to the sphere.
+//!
+//! Pointers and sizes are wasm32 `usize`, i.e. unsigned 32-bit: once memory
+//! passes 2 GiB they exceed i32::MAX, and the glue must read them unsigned.
 //!
 //! Pointers returned are byte offsets into wasm linear memory; they stay valid
 //! until the simulation is destroyed (buffers never move), but a JS view over
@@ -206,8 +210,9 @@ pub extern "C" fn ad_seed_half(h: u32, which: u32) -> u32 {
     with_sim!(h, s => if which == 1 { (s.rng.state >> 32) as u32 } else { s.rng.state as u32 }, 0)
 }
 
-/// Run k <= SCHEDULE_CAP steps, step s using δ = deltas[s]. On failure the state
-/// holds the steps completed (`ad_last_done`) plus, for status 4, a part-way step.
+/// Run k <= SCHEDULE_CAP steps, step s using δ = deltas[s]. Transactional per
+/// step: on failure the state and the generator are exactly those after the
+/// steps completed (`ad_last_done`); nothing of the failing step remains.
 #[no_mangle]
 pub extern "C" fn ad_step(h: u32, k: u32) -> u32 {
     let r = with_sim!(h, s => s.step(k as usize), return BAD_HANDLE);

@@ -366,6 +366,15 @@ impl<T: Real> Attn<T> {
         self.l1max = if l1max.is_finite() { l1max } else { f64::INFINITY };
     }
 
+    /// Copy the snapshot taken by the last `load` back into dst (row-major
+    /// n*d): the exact values that were loaded.
+    pub fn restore(&self, dst: &mut [T]) {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        for j in 0..n {
+            dst[j * d..j * d + d].copy_from_slice(&self.xr[j * dp..j * dp + d]);
+        }
+    }
+
     /// For every token i ascending, compute y_i by `rule` and call `f(i, y_i)`.
     /// `a` is the row-major d*d matrix A, or None for the identity. `rng` is
     /// drawn once per token only by `Rule::Sample`. On an error, the rows

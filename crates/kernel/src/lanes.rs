@@ -40,6 +40,7 @@ pub trait Real:
     + Sub<Output = Self>
     + Mul<Output = Self>
     + Div<Output = Self>
+    + crate::sim::Zeroed
     + 'static
 {
     const ZERO: Self;
@@ -63,6 +64,8 @@ pub trait Real:
     const SAFE: f64;
     /// Machine epsilon.
     const EPS: Self;
+    /// Smallest positive normal number.
+    const MIN_POSITIVE: Self;
 
     /// `out[r*np + j] = sum_c qt[c*rb + r] * x_j[c]` for r < rb, j < np, from the packed
     /// snapshot, and `maxes[r]` = the largest of `out[r*np .. r*np + n]`. The maxima
@@ -1028,6 +1031,7 @@ macro_rules! real_impl {
             const PANEL: usize = $panel;
             const SAFE: f64 = $safe;
             const EPS: Self = <$t>::EPSILON;
+            const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
             #[inline(always)]
             fn from_f64(v: f64) -> Self { v as $t }
             #[inline(always)]

@@ -39,20 +39,64 @@ pub const SCHEDULE_CAP: usize = 4096;
 pub enum StepError {
     /// A parameter is out of range or the model needs buffers it was not created with.
     BadArgument,
-    /// An alignment row or a weight scale was not finite; the step stopped part-way.
+    /// An alignment row, a weight scale or an updated token was not finite
+    /// (overflow); the failing step was undone.
     NonFinite,
-    /// A token had norm 0 where it had to be projected to the sphere; the step stopped part-way.
+    /// A token had norm 0 where it had to be projected to the sphere; the failing step was undone.
     ZeroNorm,
 }
 
+/// Element types whose all-zero bit pattern is the value zero (so a buffer
+/// from the allocator's zeroed allocation is a valid, zero-filled vector).
+///
+/// # Safety
+/// Implement only for plain numbers whose all-zero bytes are a valid value.
+pub unsafe trait Zeroed: Copy {}
+unsafe impl Zeroed for u32 {}
+unsafe impl Zeroed for u64 {}
+unsafe impl Zeroed for f32 {}
+unsafe impl Zeroed for f64 {}
+
 /// Allocate a zeroed vector of `len` elements without aborting on failure.
-pub fn try_zeroed<T: Clone + Default>(len: usize) -> Option<Vec<T>> {
-    let mut v: Vec<T> = Vec::new();
-    if v.try_reserve_exact(len).is_err() {
-        return None;
+///
+/// On wasm32, memory that `memory.grow` adds is zero, and the std allocator
+/// (dlmalloc) would still write zeros over all of it: for a 2 GiB simulation
+/// that commits every page at creation. So a buffer is allocated unzeroed and
+/// only its part below the memory size measured just before the allocation
+/// (memory that may hold old data) is zeroed; the part above was grown by this
+/// very call, and the allocator writes only chunk headers, which lie outside
+/// the returned range. Elsewhere the allocator's zeroed allocation is used.
+pub fn try_zeroed<T: Zeroed>(len: usize) -> Option<Vec<T>> {
+    if len == 0 {
+        return Some(Vec::new());
     }
-    v.resize(len, T::default());
-    Some(v)
+    let layout = std::alloc::Layout::array::<T>(len).ok()?;
+    // SAFETY: layout has a non-zero size (len > 0 and every Zeroed type is a
+    // number); a non-null result is an allocation of exactly `layout`, which is
+    // what Vec<T> with capacity len frees; every byte of it is zero when the
+    // Vec is built (see above), and zero bytes are a valid T (Zeroed contract).
+    unsafe {
+        #[cfg(target_arch = "wasm32")]
+        let p = {
+            // In u64: 65 536 pages of 64 KiB is 2^32, one more than usize holds.
+            let fresh_from = core::arch::wasm32::memory_size(0) as u64 * 65536;
+            let p = std::alloc::alloc(layout);
+            if !p.is_null() {
+                let start = p as usize as u64;
+                if start < fresh_from {
+                    let old = core::cmp::min(layout.size() as u64, fresh_from - start);
+                    core::ptr::write_bytes(p, 0, old as usize);
+                }
+            }
+            p as *mut T
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let p = std::alloc::alloc_zeroed(layout) as *mut T;
+        if p.is_null() {
+            return None;
+        }
+        Some(Vec::from_raw_parts(p, len, len))
+    }
 }
 
 fn identity<T: Real>(d: usize) -> Option<Vec<T>> {
@@ -80,20 +124,55 @@ fn mat_vec<T: Real>(m: Option<&[T]>, v: &[T], out: &mut [T]) {
     }
 }
 
-/// Scale v to unit length; ZeroNorm if it has none.
-fn normalize<T: Real>(v: &mut [T]) -> Result<(), StepError> {
+/// Scale v to unit length: ZeroNorm if it is the zero vector, NonFinite if an
+/// entry is not finite.
+///
+/// The plain formula v / sqrt(sum v_c^2) is used whenever the sum of squares is
+/// a finite normal number far enough from underflow to be exact to rounding
+/// (>= MIN_POSITIVE / EPS); otherwise (entries below about 1e-146 in f64 or
+/// above about 1e154) the row is first divided by its largest |v_c|, so a
+/// token of norm 1e-320 or 1e300 is projected as well as one of norm 1. The
+/// js backend (ts/backend/normalize.ts) evaluates the same expressions.
+pub fn normalize<T: Real>(v: &mut [T]) -> Result<(), StepError> {
     let mut s = T::ZERO;
     for &x in v.iter() {
         s = s + x * x;
     }
-    let norm = s.sqrt();
-    if !(norm > T::ZERO) || !norm.is_finite() {
+    if s >= T::MIN_POSITIVE / T::EPS && s.is_finite() {
+        let norm = s.sqrt();
+        for x in v.iter_mut() {
+            *x = *x / norm;
+        }
+        return Ok(());
+    }
+    let mut m = T::ZERO;
+    for &x in v.iter() {
+        if !x.is_finite() {
+            return Err(StepError::NonFinite);
+        }
+        let a = x.abs();
+        if a > m {
+            m = a;
+        }
+    }
+    if !(m > T::ZERO) {
         return Err(StepError::ZeroNorm);
     }
+    let mut s = T::ZERO;
+    for &x in v.iter() {
+        let u = x / m;
+        s = s + u * u;
+    }
+    let norm = s.sqrt();
     for x in v.iter_mut() {
-        *x = *x / norm;
+        *x = (*x / m) / norm;
     }
     Ok(())
+}
+
+/// True when every entry of v is finite.
+fn all_finite<T: Real>(v: &[T]) -> bool {
+    v.iter().all(|x| x.is_finite())
 }
 
 /// A simulation of n tokens in R^d in precision T.
@@ -215,6 +294,10 @@ impl<T: Real> Sim<T> {
     }
 
     /// Run `k` steps; step s uses deltas[s] and gammas[s]. `k <= SCHEDULE_CAP`.
+    ///
+    /// Transactional per step: on an error, the state and the generator are
+    /// those after the `last_done` completed steps, exactly (the failing step
+    /// is undone, the ones before it are kept).
     pub fn step(&mut self, k: usize) -> Result<(), StepError> {
         self.last_done = 0;
         if k > SCHEDULE_CAP {
@@ -245,6 +328,11 @@ impl<T: Real> Sim<T> {
         }
     }
 
+    /// One discrete step. Each x_i is updated in place as soon as y_i is known
+    /// (the pass reads the snapshot taken by `attn.load`), and checked finite
+    /// (after the projection with `sphere`). On an error the state is restored
+    /// from that snapshot, which holds the exact values of x (so success costs
+    /// nothing extra), and the generator from a copy of its state.
     fn discrete_step(&mut self, delta: T, gamma: T) -> Result<(), StepError> {
         let rule = self.rule(delta);
         let d = self.d;
@@ -252,8 +340,9 @@ impl<T: Real> Sim<T> {
         let a = if *a_identity { None } else { Some(&a[..]) };
         let v = if *v_identity { None } else { Some(&v[..]) };
         let (update, sphere, h) = (*update, *sphere, *h);
+        let rng_before = *rng;
         attn.load(x);
-        attn.run(a, rule, rng, |i, y| {
+        let r = attn.run(a, rule, rng, |i, y| {
             let xi = &mut x[i * d..i * d + d];
             if update == UPDATE_CONVEX {
                 for (xv, &yv) in xi.iter_mut().zip(y) {
@@ -268,8 +357,16 @@ impl<T: Real> Sim<T> {
             if sphere {
                 normalize(xi)?;
             }
+            if !all_finite(xi) {
+                return Err(StepError::NonFinite);
+            }
             Ok(())
-        })
+        });
+        if r.is_err() {
+            attn.restore(x);
+            *rng = rng_before;
+        }
+        r
     }
 
     /// field <- F(src) where src is the state (from_stage = false) or the stage buffer.
@@ -346,7 +443,8 @@ impl<T: Real> Sim<T> {
                 self.stage[k] = self.x[k] + dt * self.field[k];
             }
         }
-        // Normalise every row into stage first so a failure leaves x untouched.
+        // Normalise every row into stage first so a failure leaves x untouched
+        // (normalize also refuses a non-finite row).
         for i in 0..self.n {
             normalize(&mut self.stage[i * d..i * d + d])?;
         }

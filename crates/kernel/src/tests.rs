@@ -263,3 +263,91 @@ fn rk4_consensus_stays_on_sphere() {
     }
     assert!(spread(&s.x) < 1e-3 * before, "{} vs {}", spread(&s.x), before);
 }
+
+// ---- issue 9: overflow of the update, transactional steps, robust projection
+
+#[test]
+fn residual_overflow_is_non_finite_and_the_step_is_undone() {
+    // V = 1e308 I, h = 10: x + h V y overflows at the first token's update, while
+    // every alignment is about 1 (issue 9 item 2). Nothing of the step may remain.
+    let x = [0.1, 0.2, 1.0, 0.0, 0.0, 1.0, 0.3, 0.2];
+    let mut s = sim64(&x, 4, 2, MODEL_HARDMAX, 1.0, 1.0);
+    s.v.copy_from_slice(&[1e308, 0.0, 0.0, 1e308]);
+    s.v_identity = false;
+    assert!(s.set_update(UPDATE_RESIDUAL, 10.0, false));
+    assert_eq!(s.step(3), Err(StepError::NonFinite));
+    assert_eq!(s.last_done, 0);
+    assert_eq!(s.x, x.to_vec());
+}
+
+#[test]
+fn failing_step_keeps_the_completed_ones_and_undoes_itself() {
+    // V = 1e200 I, A = 1e-300 I: step 0 gives |x| ~ 1e200, step 1 overflows the
+    // update (the alignments stay ~1e100): last_done = 1 and x is exactly X(1).
+    let x = [1.0, 0.0, 0.0, 1.0, 0.5, 0.5];
+    let mut s = sim64(&x, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    s.a.copy_from_slice(&[1e-300, 0.0, 0.0, 1e-300]);
+    s.a_identity = false;
+    s.v.copy_from_slice(&[1e200, 0.0, 0.0, 1e200]);
+    s.v_identity = false;
+    assert!(s.set_update(UPDATE_RESIDUAL, 1.0, false));
+    s.step(1).unwrap();
+    let x1 = s.x.clone();
+    assert!(x1.iter().all(|v| v.is_finite()) && x1.iter().any(|v| v.abs() > 1e199));
+    assert_eq!(s.step(2), Err(StepError::NonFinite));
+    assert_eq!(s.last_done, 0);
+    assert_eq!(s.x, x1);
+}
+
+#[test]
+fn zero_norm_on_the_sphere_undoes_the_step_and_the_generator() {
+    // Issue 9 item 3: tokens (1,0), (1,0) with h = -1 and sphere: x + h y = 0 for
+    // token 0; before the fix token 0 had moved and token 1 had not.
+    let x = [1.0, 0.0, 1.0, 0.0];
+    let mut s = sim64(&x, 2, 2, MODEL_HARDMAX, 1.0, 1.0);
+    assert!(s.set_update(UPDATE_RESIDUAL, -1.0, true));
+    assert_eq!(s.step(3), Err(StepError::ZeroNorm));
+    assert_eq!(s.last_done, 0);
+    assert_eq!(s.x, x.to_vec());
+    // Markov: the generator is rewound too (tokens (1,0), (1,0) again: every pick gives y = x).
+    let mut m = sim64(&x, 2, 2, MODEL_MARKOV, 1.0, 1.0);
+    m.rng = SplitMix64::new(7);
+    assert!(m.set_update(UPDATE_RESIDUAL, -1.0, true));
+    assert_eq!(m.step(1), Err(StepError::ZeroNorm));
+    assert_eq!(m.rng, SplitMix64::new(7));
+    assert_eq!(m.x, x.to_vec());
+}
+
+#[test]
+fn normalize_projects_tiny_and_huge_rows() {
+    // Issue 9 item 10: a token of norm 1e-320 is not at the origin.
+    let mut v = [1e-320, 0.0];
+    normalize(&mut v).unwrap();
+    assert_eq!(v, [1.0, 0.0]);
+    let mut v = [3e-200, 4e-200];
+    normalize(&mut v).unwrap();
+    close(&v, &[0.6, 0.8], 1e-15);
+    let mut v = [3e300, -4e300];
+    normalize(&mut v).unwrap();
+    close(&v, &[0.6, -0.8], 1e-15);
+    let mut v = [3e30f32, 4e30f32];
+    normalize(&mut v).unwrap();
+    assert!((v[0] - 0.6).abs() < 1e-6 && (v[1] - 0.8).abs() < 1e-6);
+    assert_eq!(normalize(&mut [0.0, -0.0]), Err(StepError::ZeroNorm));
+    assert_eq!(normalize(&mut [f64::INFINITY, 0.0]), Err(StepError::NonFinite));
+    assert_eq!(normalize(&mut [f64::NAN, 1.0]), Err(StepError::NonFinite));
+    // Ordinary rows take the plain formula x / sqrt(sum x^2), bit for bit.
+    let mut v = [0.3, -0.7, 0.2];
+    let r = (0.3f64 * 0.3 + 0.7 * 0.7 + 0.2 * 0.2).sqrt();
+    normalize(&mut v).unwrap();
+    assert_eq!(v, [0.3 / r, -0.7 / r, 0.2 / r]);
+}
+
+#[test]
+fn zeroed_allocation_is_zero() {
+    let v: Vec<f64> = try_zeroed(1 << 20).unwrap();
+    assert!(v.iter().all(|&x| x == 0.0) && v.len() == 1 << 20);
+    let e: Vec<u32> = try_zeroed(0).unwrap();
+    assert!(e.is_empty());
+    assert!(try_zeroed::<f64>(usize::MAX / 4).is_none());
+}
