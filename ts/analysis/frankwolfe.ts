@@ -187,14 +187,18 @@ export interface SymmetricEigen {
 export function symmetricEigen(S: MatrixLike, d: number): SymmetricEigen {
   const dd = checkInt(d, 'd');
   if (S === null || S === undefined) throw typeError('S', 'a d×d symmetric matrix (flat row-major or rows)', S);
-  const M = readMatrix(S, dd, 'S') as Float64Array;
+  return eigenOf(readMatrix(S, dd, 'S') as Float64Array, dd, 'S');
+}
+
+/** symmetricEigen of a checked d×d matrix M (overwritten by its symmetric part); `name` names it in the symmetry error. */
+function eigenOf(M: Float64Array, dd: number, name: string): SymmetricEigen {
   let scale = 0;
   for (let q = 0; q < dd * dd; q++) scale = Math.max(scale, Math.abs(M[q] as number));
   for (let r = 0; r < dd; r++) {
     for (let c = r + 1; c < dd; c++) {
       const a = M[r * dd + c] as number;
       const b = M[c * dd + r] as number;
-      if (Math.abs(a - b) > 1e-10 * scale) throw rangeError(`S[${r}][${c}]`, `S[${c}][${r}] = ${b} (S symmetric to 1e-10 relative)`, a);
+      if (Math.abs(a - b) > 1e-10 * scale) throw rangeError(`${name}[${r}][${c}]`, `${name}[${c}][${r}] = ${b} (${name} symmetric to 1e-10 relative)`, a);
       M[r * dd + c] = M[c * dd + r] = 0.5 * (a + b);
     }
   }
@@ -403,7 +407,7 @@ export function nsdEnergyBound(source: Trajectory | StateList, Bstar: MatrixLike
   };
   if (typeof Bstar !== 'function' && (Bstar === null || Bstar === undefined)) throw typeError('Bstar', 'a d×d matrix or a function of t', Bstar);
   const B0 = matrixAt(0);
-  const eig = symmetricEigen(B0, d);
+  const eig = eigenOf(Float64Array.from(B0), d, 'Bstar');
   const lmax = eig.values[d - 1] as number;
   const lmin = eig.values[0] as number;
 
@@ -442,7 +446,7 @@ export function nsdEnergyBound(source: Trajectory | StateList, Bstar: MatrixLike
         sc = Math.max(sc, Math.abs(prevM[q2] as number));
       }
       for (let r = 0; r < d; r++) for (let c = r + 1; c < d; c++) D[r * d + c] = D[c * d + r] = 0.5 * ((D[r * d + c] as number) + (D[c * d + r] as number));
-      const low = symmetricEigen(D, d).values[0] as number;
+      const low = eigenOf(D, d, `Bstar(${prevTime}) − Bstar(${tau})`).values[0] as number;
       if (low < -1e-12 * Math.max(sc, 1e-300)) notShrinking.push(prevTime);
       prevM = M;
     }

@@ -23,7 +23,7 @@ import { maxNorm, pooledSlope, precisionOf, ulp, type FitGroup } from './fit.js'
 import { limitClasses } from './limits.js';
 import { symmetricEigen } from './linalg.js';
 import { checkTrajectory, type Trajectory } from './trajectory.js';
-import type { StateLike } from './alignment.js';
+import type { MatrixLike, StateLike } from './alignment.js';
 
 /** Options of `quiescentReport`. */
 export interface QuiescentOptions {
@@ -287,9 +287,9 @@ export interface CertificateOptions {
   radius: number;
   /** The δ of the step about to be taken (>= 0). */
   delta: number;
-  /** d*d row-major alignment matrix, a_ij = <A x_i, x_j>; identity when absent. */
-  A?: ArrayLike<number> | null;
-  /** Tie tolerance τ. Default 1e-12, or 1e-5 when x is a Float32Array (SPEC §0). */
+  /** d×d alignment matrix (flat row-major or d rows of d), a_ij = <A x_i, x_j>; identity when absent or null. */
+  A?: MatrixLike;
+  /** Tie tolerance τ >= 0, finite. Default 1e-12, or 1e-5 when x is a Float32Array (SPEC §0; check.ts `defaultTieTolerance`). */
   tieTolerance?: number;
   /** 'absolute' (default) or 'relative' (threshold m_i − δ|m_i| − …): SPEC §1.2 option. */
   gap?: 'absolute' | 'relative';

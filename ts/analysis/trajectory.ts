@@ -36,15 +36,15 @@ export interface Steppable {
   step(k?: number): unknown;
 }
 
-/** Options of a Recorder. */
+/** Options of a Recorder (checked with ts/check.ts; an unknown option is a TypeError). */
 export interface RecorderOptions {
-  /** Keep every k-th step (snapshots at t = t0, t0 + every, …). Default 1. */
+  /** Keep every k-th step (snapshots at t = t0, t0 + every, …): an integer >= 1. Default 1. */
   every?: number;
-  /** Storage precision of the snapshots. Default 'f64'. */
+  /** Storage precision of the snapshots: 'f64' or 'f32'. Default 'f64'. */
   precision?: 'f64' | 'f32';
-  /** Memory cap in bytes for the snapshot buffer. Default 256 MiB. */
+  /** Memory cap in bytes for the snapshot buffer: a finite number > 0 that holds at least one snapshot. Default 256 MiB. */
   maxBytes?: number;
-  /** Snapshots to allocate up front (grows by doubling up to the cap). Default 64. */
+  /** Snapshots to allocate up front (grows by doubling up to the cap): an integer >= 1. Default 64. */
   initialCapacity?: number;
 }
 
