@@ -460,6 +460,12 @@ export function convergence(tr: Trajectory, opts: ConvergenceOptions = {}): Conv
     ? defaultTol(precisionOf(data), maxNorm(data, n, d, (count - 1) * n * d))
     : checkNumber(o.tol, 'tol', { min: 0, minExclusive: true });
   const window = o.window === undefined ? 10 : checkInt(o.window, 'window', 1);
+  return convergenceOf(tr, tol, window);
+}
+
+/** convergence on a checked trajectory and options. */
+function convergenceOf(tr: Trajectory, tol: number, window: number): Convergence {
+  const { n, d, count, data, times } = tr;
   const gaps = Math.max(0, count - 1);
   const maxStep = new Float64Array(gaps);
   let minMax = Infinity;
@@ -645,7 +651,7 @@ export function finiteTimeCheck(tr: Trajectory, opts: FiniteTimeOptions = {}): F
   }
   const finiteTimeArrivals = arrivals.filter((r) => !r.rounding).length;
   let minMaxStep = NaN;
-  if (count > 1) minMaxStep = convergence(tr, { tol: Number.MAX_VALUE, window: 1 }).minMaxStep;
+  if (count > 1) minMaxStep = convergenceOf(tr, Number.MAX_VALUE, 1).minMaxStep;
   return {
     rate,
     slope,
