@@ -330,7 +330,7 @@ describe('initialPositions validation', () => {
     ['options a number', 5, TypeError, ['options', '5']],
     ['kind missing', { ...base, kind: undefined }, TypeError, ['kind', 'undefined']],
     ['kind a number', { ...base, kind: 1 }, TypeError, ['kind', '1']],
-    ['kind unknown', { ...base, kind: 'normal' }, RangeError, ['kind', '"normal"']],
+    ['kind unknown (a TypeError: an unknown name, issue 9 item 8)', { ...base, kind: 'normal' }, TypeError, ['kind', '"normal"']],
     ['n a string', { ...base, n: '3' }, TypeError, ['n', '"3"']],
     ['n zero', { ...base, n: 0 }, RangeError, ['n', '0']],
     ['n fractional', { ...base, n: 2.5 }, RangeError, ['n', '2.5']],

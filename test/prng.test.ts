@@ -124,7 +124,7 @@ describe('SplitMix64 seed validation', () => {
     ['1', TypeError, '"1"'],
     [null, TypeError, 'null'],
     [undefined, TypeError, 'undefined'],
-    [{}, TypeError, 'object'],
+    [{}, TypeError, '{}'],
   ];
   for (const [value, cls, shown] of bad) {
     it(`rejects ${String(typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? value)} with ${cls.name}`, () => {

@@ -25,7 +25,7 @@
 import { classifyEquilibrium, jacobianSpectrum, sphereFieldNorm } from './analysis/sphere.js';
 import type { EquilibriumClass, EquilibriumClassification, JacobianSpectrum, SphereVariant } from './analysis/sphere.js';
 import { initialPositions } from './init.js';
-import { show as fmt } from './check.js';
+import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, rangeError } from './check.js';
 import { Simulation } from './simulation.js';
 import type { BackendName, Integrator, MatrixOption, Precision } from './types.js';
 
@@ -130,29 +130,10 @@ export interface CensusResult {
   tolerances: Required<CensusTolerances>;
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'n', 'd', 'Q', 'K', 'V', 'beta', 'variant', 'runs', 'seed', 'T', 'dt', 'integrator', 'backend', 'precision', 'checkEvery',
   'tolerances', 'examples', 'stability',
-]);
-
-function intAtLeast(v: unknown, name: string, min: number): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= ${min}; got ${fmt(v)}`);
-  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}; got ${fmt(v)}`);
-  return v;
-}
-
-function positive(v: unknown, name: string): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a finite number > 0; got ${fmt(v)}`);
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number > 0; got ${fmt(v)}`);
-  return v;
-}
-
-function tolerance(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a finite number >= 0; got ${fmt(v)}`);
-  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number >= 0; got ${fmt(v)}`);
-  return v;
-}
+] as const;
 
 /**
  * Run the census (see the file comment). Rejects with TypeError/RangeError
@@ -161,32 +142,26 @@ function tolerance(v: unknown, name: string, dflt: number): number {
  * run index and seed. Memory: one simulation at a time plus the examples.
  */
 export async function multistabilityCensus(options: CensusOptions): Promise<CensusResult> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object; got ${fmt(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new TypeError(`unknown census option '${key}'; known options: ${[...KNOWN].join(', ')}`);
-  }
-  const n = intAtLeast(options.n, 'n', 1);
-  const d = intAtLeast(options.d, 'd', 2);
-  const runs = intAtLeast(options.runs, 'runs', 1);
-  const seed = intAtLeast(options.seed, 'seed', 0);
-  if (!Number.isSafeInteger(seed + runs - 1)) throw new RangeError(`seed + runs − 1 must be a safe integer; got seed = ${seed}, runs = ${runs}`);
-  const T = positive(options.T, 'T');
-  const dt = positive(options.dt, 'dt');
-  const checkEvery = options.checkEvery === undefined ? 1 : positive(options.checkEvery, 'checkEvery');
-  const keep = options.examples === undefined ? 3 : intAtLeast(options.examples, 'examples', 0);
-  const variant = options.variant ?? 'sa';
-  if (variant !== 'sa' && variant !== 'usa') throw new TypeError(`variant must be 'sa' or 'usa'; got ${fmt(variant)}`);
-  const stability = options.stability ?? false;
-  if (typeof stability !== 'boolean') throw new TypeError(`stability must be true or false; got ${fmt(stability)}`);
-  const precision = options.precision ?? 'f64';
-  const t = options.tolerances ?? {};
-  if (t === null || typeof t !== 'object') throw new TypeError(`tolerances must be an object; got ${fmt(t)}`);
+  const o = checkOptions<CensusOptions>(options, 'options', KNOWN, true);
+  const n = checkInt(o.n, 'n', 1);
+  const d = checkInt(o.d, 'd', 2);
+  const runs = checkInt(o.runs, 'runs', 1);
+  const seed = checkInt(o.seed, 'seed', 0);
+  if (!Number.isSafeInteger(seed + runs - 1)) throw rangeError('seed', `at most 2^53 − runs = ${Number.MAX_SAFE_INTEGER - runs + 1} (run seeds seed + r stay safe integers)`, seed);
+  const positive = { min: 0, minExclusive: true } as const;
+  const T = checkNumber(o.T, 'T', positive);
+  const dt = checkNumber(o.dt, 'dt', positive);
+  const checkEvery = o.checkEvery === undefined ? 1 : checkNumber(o.checkEvery, 'checkEvery', positive);
+  const keep = o.examples === undefined ? 3 : checkInt(o.examples, 'examples', 0);
+  const variant = checkOneOf(o.variant, 'variant', ['sa', 'usa'] as const, 'sa');
+  const stability = checkBool(o.stability, 'stability', false);
+  const precision = o.precision ?? 'f64';
+  const t = checkOptions<CensusTolerances>(o.tolerances, 'tolerances', ['field', 'cluster', 'spectrum']);
   const tolerances: Required<CensusTolerances> = {
-    field: tolerance(t.field, 'tolerances.field', precision === 'f32' ? 1e-5 : 1e-8),
-    cluster: tolerance(t.cluster, 'tolerances.cluster', 1e-6),
-    spectrum: tolerance(t.spectrum, 'tolerances.spectrum', 1e-6),
+    field: t.field === undefined ? (precision === 'f32' ? 1e-5 : 1e-8) : checkNumber(t.field, 'tolerances.field', { min: 0 }),
+    cluster: t.cluster === undefined ? 1e-6 : checkNumber(t.cluster, 'tolerances.cluster', { min: 0, max: 1, maxExclusive: true }),
+    spectrum: t.spectrum === undefined ? 1e-6 : checkNumber(t.spectrum, 'tolerances.spectrum', { min: 0 }),
   };
-  if (!(tolerances.cluster < 1)) throw new RangeError(`tolerances.cluster must be < 1; got ${fmt(tolerances.cluster)}`);
 
   const totalSteps = Math.max(1, Math.round(T / dt));
   const chunk = Math.max(1, Math.round(checkEvery / dt));

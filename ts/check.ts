@@ -273,3 +273,32 @@ export function defaultTieTolerance(precision: 'f64' | 'f32' | ArrayLike<number>
 export function checkTieTolerance(v: unknown, precisionOrState: unknown, name = 'tieTolerance'): number {
   return v === undefined ? defaultTieTolerance(precisionOrState) : checkNumber(v, name, { min: 0 });
 }
+
+// ---------------------------------------------------------------------------
+// Appended for the analysis layer (issue 9): a list of points whose count is
+// not passed separately (ball centres, support directions).
+
+/**
+ * k points of R^d whose count k is not given: a flat row-major array whose
+ * length is a multiple of d (k = length/d), or k rows of d numbers; every
+ * entry finite, holes refused, k >= minRows. Returns a fresh Float64Array
+ * of k*d numbers and k.
+ */
+export function readPointList(v: unknown, d: number, name: string, minRows = 1): { X: Float64Array; rows: number } {
+  if (isRows(v)) {
+    if (v.length < minRows) throw rangeError(name, `at least ${minRows} rows of d = ${d} numbers`, v);
+    return { X: readRows(v, name, d).flat, rows: v.length };
+  }
+  if (!isFlatArray(v)) throw typeError(name, `k points of d = ${d} numbers (flat row-major, or k rows of d)`, v);
+  if (v.length % d !== 0 || v.length < minRows * d) {
+    throw rangeError(`${name}.length`, `a multiple of d = ${d}${minRows > 0 ? ` and >= ${minRows * d}` : ''} (k points of d numbers)`, v.length);
+  }
+  return { X: copyFinite(v as ArrayLike<unknown>, v.length, name, d), rows: v.length / d };
+}
+
+/** A vector of exactly d finite numbers (a flat array), as a fresh Float64Array. */
+export function readVector(v: unknown, d: number, name: string): Float64Array {
+  if (!isFlatArray(v)) throw typeError(name, `a vector of d = ${d} numbers`, v);
+  if (v.length !== d) throw rangeError(`${name}.length`, `d = ${d}`, v.length);
+  return copyFinite(v as ArrayLike<unknown>, d, name);
+}

@@ -46,7 +46,8 @@
  * A normalized standard gaussian vector is uniform on the sphere.
  */
 import { detCosSin, detLog } from './detmath.js';
-import { SplitMix64, show } from './prng.js';
+import { checkInt, checkNumber, checkOneOf, checkOptions, rangeError, typeError } from './check.js';
+import { SplitMix64 } from './prng.js';
 
 /** The distributions `initialPositions` can draw from. */
 export type InitialKind = 'uniform' | 'gaussian' | 'sphere';
@@ -65,7 +66,7 @@ export interface InitialPositionsOptions {
   low?: number;
   /** 'uniform' only: upper bound (exclusive), finite, > low. Default 1. */
   high?: number;
-  /** 'gaussian' only: standard deviation, finite, > 0. Default 1. */
+  /** 'gaussian' only: standard deviation, finite, > 0, with |mean| + 8.5717·sigma <= Number.MAX_VALUE (every draw finite). Default 1. */
   sigma?: number;
   /** 'gaussian' only: mean of every coordinate, finite. Default 0. */
   mean?: number;
@@ -85,30 +86,11 @@ const KIND_OPTIONS: Record<InitialKind, readonly string[]> = {
 };
 const ALL_KIND_OPTIONS = ['low', 'high', 'mean', 'sigma', 'radius'] as const;
 
-function requireNumber(name: string, v: unknown): number {
-  if (typeof v !== 'number') {
-    throw new TypeError(`${name} must be a number, got ${show(v)} (${v === null ? 'null' : typeof v})`);
-  }
-  return v;
-}
-
-function requireFinite(name: string, v: unknown): number {
-  const x = requireNumber(name, v);
-  if (!Number.isFinite(x)) throw new RangeError(`${name} must be finite, got ${show(x)}`);
-  return x;
-}
-
-function requirePositiveFinite(name: string, v: unknown): number {
-  const x = requireNumber(name, v);
-  if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`${name} must be finite and > 0, got ${show(x)}`);
-  return x;
-}
-
-function requireCount(name: string, v: unknown): number {
-  const x = requireNumber(name, v);
-  if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be an integer >= 1, got ${show(x)}`);
-  return x;
-}
+/**
+ * The largest |N()| the normal stream can return, rounded up: r·|cos θ| with
+ * r = sqrt(−2·detLog(u1)) largest at u1 = 2^-53 (8.571674348652905…).
+ */
+export const NORMAL_BOUND = 8.5717;
 
 /** The largest double strictly below the finite number h. */
 function nextDown(h: number): number {
@@ -147,48 +129,39 @@ class NormalStream {
  *
  * @returns a new Float64Array of n·d numbers, row-major (token i at
  *   [i*d, i*d+d)), owned by the caller.
- * @throws TypeError for an option of the wrong type, an unknown-type `kind`,
- *   or an option that does not apply to `kind`; RangeError for a value out of
- *   range (n, d not integers ≥ 1, n·d > 2^28, low ≥ high, sigma ≤ 0, …).
- *   Messages name the option and the bad value.
+ * @throws TypeError for an option of the wrong type, an unknown option, a
+ *   `kind` that is not 'uniform', 'gaussian' or 'sphere', or an option that
+ *   does not apply to `kind`; RangeError for a value out of range (n, d not
+ *   integers ≥ 1, n·d > 2^28, low ≥ high, sigma ≤ 0, a sigma or mean so large
+ *   that a draw could be non-finite, …). Messages name the option and the bad
+ *   value (ts/check.ts).
  */
 export function initialPositions(opts: InitialPositionsOptions): Float64Array {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new TypeError(`options must be an object, got ${show(opts)}`);
-  }
-  const kind: unknown = opts.kind;
-  if (typeof kind !== 'string') {
-    throw new TypeError(`kind must be 'uniform', 'gaussian' or 'sphere', got ${show(kind)}`);
-  }
-  if (kind !== 'uniform' && kind !== 'gaussian' && kind !== 'sphere') {
-    throw new RangeError(`kind must be 'uniform', 'gaussian' or 'sphere', got ${show(kind)}`);
-  }
-  const n = requireCount('n', opts.n);
-  const d = requireCount('d', opts.d);
+  const o = checkOptions<InitialPositionsOptions>(opts, 'options', ['kind', 'n', 'd', 'seed', ...ALL_KIND_OPTIONS], true);
+  const kind = checkOneOf(o.kind, 'kind', ['uniform', 'gaussian', 'sphere'] as const);
+  const n = checkInt(o.n, 'n');
+  const d = checkInt(o.d, 'd');
   if (n * d > MAX_INITIAL_ELEMENTS) {
-    throw new RangeError(`n*d must be <= 2^28 (${MAX_INITIAL_ELEMENTS}), got n=${n}, d=${d} (n*d=${n * d})`);
+    throw rangeError('n*d', `at most 2^28 = ${MAX_INITIAL_ELEMENTS}`, n * d, `n = ${n}, d = ${d}`);
   }
-  const rng = new SplitMix64(opts.seed);
+  const rng = new SplitMix64(o.seed);
 
   const allowed = KIND_OPTIONS[kind];
-  const record = opts as unknown as Record<string, unknown>;
+  const record = o as unknown as Record<string, unknown>;
   for (const name of ALL_KIND_OPTIONS) {
     if (record[name] !== undefined && !allowed.includes(name)) {
-      throw new TypeError(`option ${name} does not apply to kind '${kind}' (got ${name}=${show(record[name])})`);
+      throw typeError(name, `undefined for kind '${kind}' (it takes ${allowed.join(' and ')})`, record[name]);
     }
   }
-
   const len = n * d;
   const x = new Float64Array(len);
 
   if (kind === 'uniform') {
-    const low = opts.low === undefined ? -1 : requireFinite('low', opts.low);
-    const high = opts.high === undefined ? 1 : requireFinite('high', opts.high);
-    if (!(low < high)) throw new RangeError(`low must be < high, got low=${show(low)}, high=${show(high)}`);
+    const low = o.low === undefined ? -1 : checkNumber(o.low, 'low');
+    const high = o.high === undefined ? 1 : checkNumber(o.high, 'high');
+    if (!(low < high)) throw rangeError('low', `< high = ${high}`, low);
     const width = high - low;
-    if (!Number.isFinite(width)) {
-      throw new RangeError(`high - low must be finite, got low=${show(low)}, high=${show(high)}`);
-    }
+    if (!Number.isFinite(width)) throw rangeError('high - low', 'finite', width, `low = ${low}, high = ${high}`);
     const below = nextDown(high);
     for (let k = 0; k < len; k++) {
       const v = low + width * rng.nextFloat();
@@ -200,14 +173,21 @@ export function initialPositions(opts: InitialPositionsOptions): Float64Array {
   const normal = new NormalStream(rng);
 
   if (kind === 'gaussian') {
-    const mean = opts.mean === undefined ? 0 : requireFinite('mean', opts.mean);
-    const sigma = opts.sigma === undefined ? 1 : requirePositiveFinite('sigma', opts.sigma);
+    const mean = o.mean === undefined ? 0 : checkNumber(o.mean, 'mean');
+    const sigma = o.sigma === undefined ? 1 : checkNumber(o.sigma, 'sigma', { min: 0, minExclusive: true });
+    // every draw is mean + sigma·N with |N| <= NORMAL_BOUND: refuse what could leave the float64 range
+    if (!(Math.abs(mean) + sigma * NORMAL_BOUND <= Number.MAX_VALUE)) {
+      throw rangeError(
+        'sigma', `at most (MAX_VALUE − |mean|)/${NORMAL_BOUND} = ${(Number.MAX_VALUE - Math.abs(mean)) / NORMAL_BOUND}`, sigma,
+        `A draw mean + sigma·N (|N| <= ${NORMAL_BOUND}) could be non-finite (mean = ${mean})`,
+      );
+    }
     for (let k = 0; k < len; k++) x[k] = mean + sigma * normal.next();
     return x;
   }
 
   // sphere
-  const radius = opts.radius === undefined ? 1 : requirePositiveFinite('radius', opts.radius);
+  const radius = o.radius === undefined ? 1 : checkNumber(o.radius, 'radius', { min: 0, minExclusive: true });
   for (let i = 0; i < n; i++) {
     const base = i * d;
     let s = 0;

@@ -23,6 +23,8 @@
  * BigInt. `nextU64` builds a bigint only for callers that want one.
  */
 
+import { rangeError, typeError } from './check.js';
+
 /** 0x9E3779B97F4A7C15, the golden-ratio increment, as (hi, lo) halves. */
 const GAMMA_HI = 0x9e3779b9;
 const GAMMA_LO = 0x7f4a7c15;
@@ -50,19 +52,6 @@ function mulhi32(a: number, b: number): number {
   return (a1 * b1 + (t >>> 16) + (w1 >>> 16)) >>> 0;
 }
 
-/**
- * Format a user-supplied value for an error message (bigints get an `n`,
- * strings are quoted, -0 stays -0). @internal
- */
-export function show(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (v === null) return 'null';
-  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object';
-  return String(v);
-}
-
 const TWO64 = 1n << 64n;
 
 /**
@@ -71,20 +60,15 @@ const TWO64 = 1n << 64n;
  * throws a TypeError (wrong type) or RangeError (out of range) naming `name`.
  */
 function seedHalves(seed: unknown, name = 'seed'): [hi: number, lo: number] {
+  const rule = 'a non-negative safe integer or a bigint in [0, 2^64)';
   if (typeof seed === 'bigint') {
-    if (seed < 0n || seed >= TWO64) {
-      throw new RangeError(`${name} must be a bigint in [0, 2^64) or a non-negative safe integer, got ${show(seed)}`);
-    }
+    if (seed < 0n || seed >= TWO64) throw rangeError(name, rule, seed);
     return [Number(seed >> 32n), Number(seed & 0xffffffffn)];
   }
-  if (typeof seed === 'number') {
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`${name} must be a non-negative safe integer (or a bigint in [0, 2^64)), got ${show(seed)}`);
-    }
-    const lo = seed % TWO32;
-    return [(seed - lo) / TWO32, lo];
-  }
-  throw new TypeError(`${name} must be a non-negative safe integer or a bigint in [0, 2^64), got ${show(seed)} (${seed === null ? 'null' : typeof seed})`);
+  if (typeof seed !== 'number') throw typeError(name, rule, seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw rangeError(name, rule, seed);
+  const lo = seed % TWO32;
+  return [(seed - lo) / TWO32, lo];
 }
 
 /**

@@ -75,13 +75,15 @@ describe('alignmentRow', () => {
   test('validation', () => {
     const x = [1, 2, 3, 4];
     expect(() => alignmentRow(x, 2, 2, 2)).toThrow(/i must be an integer in \[0, 2\); got 2/);
-    expect(() => alignmentRow(x, 2, 2, 0, null, new Float64Array(1))).toThrow(/out must have length >= n = 2; got 1/);
+    expect(() => alignmentRow(x, 2, 2, 0, null, new Float64Array(1))).toThrow(/out.length must be >= n = 2; got 1/);
     expect(() => alignmentRow(x, 2, 2, 0, null, [0, 0] as never)).toThrow(TypeError);
     expect(() => alignmentRow(Float64Array.of(1, 2, NaN, 4), 2, 2, 0)).toThrow(/x\[2\] \(token 1, coordinate 0\) must be finite; got NaN/);
     expect(() => alignmentRow(Float32Array.of(1, 2, 3, Infinity), 2, 2, 1)).toThrow(/x\[3\].*must be finite; got Infinity/);
     expect(() => alignmentRow([1, 2, '3', 4] as never, 2, 2, 0)).toThrow(/x\[2\].*must be a number/);
     expect(() => alignmentRow(Float64Array.of(1e200, 1, 1e200, 1), 2, 2, 0)).toThrow(/overflow/);
-    expect(() => alignmentRow(x, 2, 2, 0, [[1, 0], [0, 1]] as never)).toThrow(/A must be a flat d\*d row-major array/);
+    // a nested d×d matrix is read like a flat one (check.ts readMatrix), as Simulation.create reads it
+    expect(Array.from(alignmentRow(x, 2, 2, 0, [[1, 0], [0, 1]]))).toEqual(Array.from(alignmentRow(x, 2, 2, 0, [1, 0, 0, 1])));
+    expect(() => alignmentRow(x, 2, 2, 0, [[1, 0], [0]])).toThrow(/A\[1\] must be a row of length 2/);
   });
 });
 
@@ -248,7 +250,7 @@ describe('neighbourhoods', () => {
     expect(() => neighbourhoods(x, 4, 2, { includeSelf: 1 as never })).toThrow(/includeSelf must be true or false; got 1/);
     expect(() => neighbourhoods(x, 4, 2, { tieTolerance: Infinity })).toThrow(/tieTolerance must be a finite number >= 0; got Infinity/);
     expect(() => neighbourhoodSizes(x, 4, 2, null as never)).toThrow(/options must be an object; got null/);
-    expect(() => neighbourhoods(x, 4, 3)).toThrow(/at least n\*d = 4\*3 = 12 entries; got 8/);
+    expect(() => neighbourhoods(x, 4, 3)).toThrow(/x.length must be n\*d = 4\*3 = 12; got 8/);
   });
 });
 
@@ -362,11 +364,11 @@ describe('strips', () => {
 
   test('validation', () => {
     const x = [0, 0, 1, 0];
-    expect(() => strip(x, 2, 2, 0, {} as never)).toThrow(/delta is required/);
-    expect(() => strip(x, 2, 2, 0, undefined as never)).toThrow(/opts must be an object; got undefined/);
+    expect(() => strip(x, 2, 2, 0, {} as never)).toThrow(/delta must be a number >= 0 \(Infinity allowed\); got undefined/);
+    expect(() => strip(x, 2, 2, 0, undefined as never)).toThrow(/options must be an object; got undefined/);
     expect(() => strip(x, 2, 2, 5, { delta: 0 })).toThrow(/i must be an integer in \[0, 2\); got 5/);
-    expect(() => stripLines2d([0, 0, 0, 1, 0, 0], 2, 3, 0, { delta: 0 })).toThrow(/needs d = 2; got 3/);
-    expect(() => stripLines2d(strip([0, 0, 0, 1, 0, 0], 2, 3, 0, { delta: 0 }))).toThrow(/needs a 2D strip/);
+    expect(() => stripLines2d([0, 0, 0, 1, 0, 0], 2, 3, 0, { delta: 0 })).toThrow(/d must be 2 .*; got 3/);
+    expect(() => stripLines2d(strip([0, 0, 0, 1, 0, 0], 2, 3, 0, { delta: 0 }))).toThrow(/s.normal.length must be 2 .*; got 3/);
   });
 });
 

@@ -182,7 +182,7 @@ describe('hand cases', () => {
     expect(() => clusters([0, 0], 1, 2, -1)).toThrow(/tol must be a number >= 0 \(Infinity allowed\); got -1/);
     expect(() => clusters([0, 0], 1, 2, NaN)).toThrow(RangeError);
     expect(() => clusters([0, NaN], 1, 2)).toThrow(/x\[1\].*must be finite; got NaN/);
-    expect(() => clusters([0, 0], 2, 2)).toThrow(/at least n\*d = 2\*2 = 4 entries; got 2/);
+    expect(() => clusters([0, 0], 2, 2)).toThrow(/x.length must be n\*d = 2\*2 = 4; got 2/);
     expect(() => sphereClusters([1, 0], 1, 2, -0.5)).toThrow(/tolS must be a number >= 0/);
     expect(() => distinctPoints([1, 0], 1, 0)).toThrow(/d must be an integer >= 1; got 0/);
   });

@@ -105,9 +105,9 @@ describe('energySeries equals brute force', () => {
     const es = energySeries(tr, { directions: [1, 0, 0, -1] });
     expect(es.m).toBe(2);
     expect(Array.from(es.support)).toEqual([1, -0.5]);
-    expect(() => energySeries(tr, { directions: [1, 0, 0] })).toThrow(/directions must hold m\*d numbers .* got length 3/);
-    expect(() => energySeries(tr, { beta: -1 })).toThrow(/beta must be >= 0; got -1/);
-    expect(() => energySeries(tr, { hkRadius: 0 })).toThrow(/hkRadius must be > 0; got 0/);
+    expect(() => energySeries(tr, { directions: [1, 0, 0] })).toThrow(/directions.length must be a multiple of d = 2.*; got 3/);
+    expect(() => energySeries(tr, { beta: -1 })).toThrow(/beta must be a finite number >= 0; got -1/);
+    expect(() => energySeries(tr, { hkRadius: 0 })).toThrow(/hkRadius must be a number > 0 \(Infinity allowed\); got 0/);
     expect(() => energySeries({ ...tr, times: [0] } as unknown as Trajectory)).toThrow(/times must be a Float64Array/);
   });
 });
@@ -142,8 +142,8 @@ describe('monotonicity', () => {
     const nan = monotonicity([3, NaN, 1], 'nonincreasing');
     expect(nan.violations).toBe(2);
     expect(() => monotonicity([1], 'down' as 'nonincreasing')).toThrow(/direction must be 'nonincreasing' or 'nondecreasing'; got "down"/);
-    expect(() => monotonicity([1, 2], 'nonincreasing', -1)).toThrow(/tol must be >= 0; got -1/);
-    expect(() => monotonicity([1, 2], 'nonincreasing', 0, [0])).toThrow(/times must hold at least/);
+    expect(() => monotonicity([1, 2], 'nonincreasing', -1)).toThrow(/tol must be a number >= 0 \(Infinity allowed\); got -1/);
+    expect(() => monotonicity([1, 2], 'nonincreasing', 0, [0])).toThrow(/times.length must be >= series.length = 2; got 1/);
   });
 });
 

@@ -70,7 +70,7 @@ describe('cellLabels, voronoiLabels, ownsCell: hand cases', () => {
     expect(b.label[0]).toBe(1);
     expect(b.margin[0]).toBeCloseTo(0.3, 15);
     // one vertex: label 0, margin Infinity
-    expect(cellLabels(P, 3, 2, TRI, 1).margin[0]).toBe(Infinity);
+    expect(cellLabels(P, 3, 2, TRI.subarray(0, 2), 1).margin[0]).toBe(Infinity);
   });
 
   it('unit-normalised inner product changes the winner when the norms differ', () => {
@@ -112,11 +112,11 @@ describe('cellLabels, voronoiLabels, ownsCell: hand cases', () => {
 
   it('validation names the argument and the value', () => {
     expectNamed(thrown(() => cellLabels(new Float64Array(4), 2.5, 2, TRI, 3)), RangeError, 'm', '2.5');
-    expectNamed(thrown(() => cellLabels(new Float64Array(4), 2, 2, TRI.subarray(0, 4), 3)), RangeError, 'vertices', 'length 4');
+    expectNamed(thrown(() => cellLabels(new Float64Array(4), 2, 2, TRI.subarray(0, 4), 3)), RangeError, 'vertices.length', 'got 4');
     expectNamed(thrown(() => cellLabels(new Float64Array([0, NaN]), 1, 2, TRI, 3)), RangeError, 'points[1]', 'NaN');
-    expectNamed(thrown(() => cellLabels(new Float64Array(2), 1, 2, TRI, 3, [1, 0, 0])), RangeError, 'B', 'length 3');
+    expectNamed(thrown(() => cellLabels(new Float64Array(2), 1, 2, TRI, 3, [1, 0, 0])), RangeError, 'B.length', 'got 3');
     expectNamed(thrown(() => cellLabels('x' as unknown as Float64Array, 1, 2, TRI, 3)), TypeError, 'points');
-    expectNamed(thrown(() => cellLabels(new Float64Array(2), 1, 2, TRI, 3, null, { normalize: 1 as unknown as boolean })), TypeError, 'opts.normalize');
+    expectNamed(thrown(() => cellLabels(new Float64Array(2), 1, 2, TRI, 3, null, { normalize: 1 as unknown as boolean })), TypeError, 'normalize must be true or false', 'got 1');
     expectNamed(thrown(() => ownsCell(TRI, 0, 2)), RangeError, 'k', '0');
   });
 });
@@ -447,7 +447,7 @@ describe('nsdEnergyBound: the Theorem 3.1 report (SPEC §4 item 11)', () => {
 
   it('refuses bad inputs with named errors', () => {
     expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states }, [1, 2, 0, 1])), RangeError, 'symmetric');
-    expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states, times: [1, 2, 3] }, Bs)), RangeError, 'step 0');
+    expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states, times: [1, 2, 3] }, Bs)), RangeError, 'times[0] must be 0', 'got 1');
     expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states: [[1, 0]] }, Bs)), RangeError, 'states[0]');
     expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states }, [1, 0, 0])), RangeError, 'Bstar');
     expectNamed(thrown(() => nsdEnergyBound({ n: 3, d: 2, states, times: [0, 2, 1] }, Bs)), RangeError, 'increasing');

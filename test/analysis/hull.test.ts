@@ -961,19 +961,20 @@ describe('input types, views and validation', () => {
     expect(hullGeometry([3, -1, 4], 3, 1)).toMatchObject({ dim: 1 });
   });
 
-  it('a longer array is read only up to n·d', () => {
-    expect(arr(hullVertices([0, 0, 1, 0, 0, 1, Number.NaN], 3, 2))).toEqual([0, 1, 2]);
+  it('refuses an array longer than n·d instead of ignoring its tail (issue 9 item 8)', () => {
+    expect(() => hullVertices([0, 0, 1, 0, 0, 1, Number.NaN], 3, 2)).toThrow(/x.length must be n\*d = 3\*2 = 6; got 7/);
+    expect(arr(hullVertices([[0, 0], [1, 0], [0, 1]], 3, 2))).toEqual([0, 1, 2]);
   });
 
   it('bad arguments throw TypeError/RangeError naming the argument and value', () => {
-    expect(() => hullVertices([0, 0], 0, 2)).toThrow(/n must be an integer >= 1, got 0/);
+    expect(() => hullVertices([0, 0], 0, 2)).toThrow(/n must be an integer >= 1; got 0/);
     expect(() => hullVertices([0, 0], 1.5, 2)).toThrow(RangeError);
     expect(() => hullVertices([0, 0], 1, '2' as unknown as number)).toThrow(TypeError);
-    expect(() => hullVertices([0, 0, 1], 2, 2)).toThrow(/x.length must be >= n\*d = 4, got 3/);
-    expect(() => hullVertices([0, Number.NaN, 1, 1], 2, 2)).toThrow(/x\[1\] must be finite, got NaN/);
+    expect(() => hullVertices([0, 0, 1], 2, 2)).toThrow(/x.length must be n\*d = 2\*2 = 4; got 3/);
+    expect(() => hullVertices([0, Number.NaN, 1, 1], 2, 2)).toThrow(/x\[1\] \(token 0, coordinate 1\) must be finite; got NaN/);
     expect(() => hullVertices([0, Infinity, 1, 1], 2, 2)).toThrow(RangeError);
     expect(() => hullVertices(null as unknown as number[], 1, 1)).toThrow(TypeError);
-    expect(() => hullVertices(['a', 1] as unknown as number[], 1, 2)).toThrow(/x\[0\] must be a number/);
+    expect(() => hullVertices(['a', 1] as unknown as number[], 1, 2)).toThrow(/x\[0\] \(token 0, coordinate 0\) must be a number; got "a"/);
     expect(() => hullPolygon([0, 0], -1)).toThrow(RangeError);
   });
 

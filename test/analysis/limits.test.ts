@@ -317,9 +317,9 @@ describe('limitClasses on hand-made limit sets', () => {
     limitClasses(x, 3, 2);
     expect(Array.from(x)).toEqual(Array.from(copy));
     expect(() => limitClasses(x, 4, 2)).toThrow(RangeError);
-    expect(() => limitClasses(x, 4, 2)).toThrow(/n\*d = 8/);
+    expect(() => limitClasses(x, 4, 2)).toThrow(/x.length must be n\*d = 4\*2 = 8; got 6/);
     expect(() => limitClasses(x, 0, 2)).toThrow(/n must be an integer >= 1; got 0/);
-    expect(() => limitClasses(x, 3, 2, { tol: -1 })).toThrow(/tol must be >= 0; got -1/);
+    expect(() => limitClasses(x, 3, 2, { tol: -1 })).toThrow(/tol must be a finite number >= 0; got -1/);
     expect(() => limitClasses(null as unknown as number[], 3, 2)).toThrow(TypeError);
     expect(() => distinctLimitPoints(x, 3, 2.5)).toThrow(/d must be an integer >= 1; got 2.5/);
   });
@@ -367,7 +367,7 @@ describe('convergence and finiteTimeCheck on hand-built trajectories', () => {
     expect(late.points[0]).toBe(3);
     expect(Math.abs(late.rate[0]! - 0.6)).toBeLessThan(1e-12);
     expect(finiteTimeCheck(tr, { limit, from: 11 }).status[0]).toBe(DECAY_STATUS.tooFewPoints);
-    expect(() => finiteTimeCheck(tr, { limit: [1, 2] })).toThrow(/limit must hold n\*d = 3/);
+    expect(() => finiteTimeCheck(tr, { limit: [1, 2] })).toThrow(/limit.length must be n\*d = 3\*1 = 3; got 2/);
     expect(() => finiteTimeCheck(tr, { minPoints: 1 })).toThrow(/minPoints must be an integer >= 2; got 1/);
     expect(() => finiteTimeCheck({ n: 1 } as unknown as Trajectory)).toThrow(/tr.d must be an integer >= 1/);
   });

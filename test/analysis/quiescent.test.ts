@@ -230,12 +230,12 @@ describe('quiescent report: a token pulled out of a ball by another vertex', () 
 
   it('validates its options', () => {
     const tr = handBuilt([[0], [1]], 1, 1);
-    expect(() => quiescentReport(tr, { alpha: 0, delta: 1 })).toThrow(/alpha must be > 0; got 0/);
-    expect(() => quiescentReport(tr, { delta: 1 } as never)).toThrow(/alpha is required/);
-    expect(() => quiescentReport(tr, { alpha: 1, delta: -1 })).toThrow(/delta must be >= 0; got -1/);
-    expect(() => quiescentReport(tr, { alpha: 1, delta: 0 })).toThrow(/radius must be finite and > 0/);
+    expect(() => quiescentReport(tr, { alpha: 0, delta: 1 })).toThrow(/alpha must be a finite number > 0; got 0/);
+    expect(() => quiescentReport(tr, { delta: 1 } as never)).toThrow(/alpha must be a finite number > 0; got undefined/);
+    expect(() => quiescentReport(tr, { alpha: 1, delta: -1 })).toThrow(/delta must be a number >= 0 \(Infinity allowed\); got -1/);
+    expect(() => quiescentReport(tr, { alpha: 1, delta: 0 })).toThrow(/radius must be a finite number > 0; got 0/);
     expect(() => quiescentReport(tr, { alpha: 1, delta: 1, centres: [0, 0, 0], radius: 1 })).not.toThrow();
-    expect(() => quiescentReport(handBuilt([[0, 0]], 1, 2), { alpha: 1, delta: 1, centres: [0, 0, 0] })).toThrow(/k\*d numbers with d = 2; got length 3/);
+    expect(() => quiescentReport(handBuilt([[0, 0]], 1, 2), { alpha: 1, delta: 1, centres: [0, 0, 0] })).toThrow(/centres.length must be a multiple of d = 2 .*; got 3/);
     expect(() => quiescentReport(tr, { alpha: 1, delta: 1, centres: [NaN] })).toThrow(/centres\[0\] must be finite/);
   });
 });
@@ -376,10 +376,10 @@ describe('oneStepCertificate', () => {
 
   it('validates its arguments', () => {
     const x = [0, 0, 1, 1];
-    expect(() => oneStepCertificate(x, 2, 2, { v: [0], radius: 1, delta: 0 })).toThrow(/v must hold d = 2 numbers; got length 1/);
-    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 0, delta: 0 })).toThrow(/radius must be > 0; got 0/);
-    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 1, delta: -1 })).toThrow(/delta must be >= 0; got -1/);
-    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 1, delta: 0, A: [1, 0, 0] })).toThrow(/A must hold d\*d = 4 numbers; got length 3/);
+    expect(() => oneStepCertificate(x, 2, 2, { v: [0], radius: 1, delta: 0 })).toThrow(/v.length must be d = 2; got 1/);
+    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 0, delta: 0 })).toThrow(/radius must be a finite number > 0; got 0/);
+    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 1, delta: -1 })).toThrow(/delta must be a number >= 0 \(Infinity allowed\); got -1/);
+    expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 1, delta: 0, A: [1, 0, 0] })).toThrow(/A.length must be d\*d = 4 .*; got 3/);
     expect(() => oneStepCertificate(x, 2, 2, { v: [0, 0], radius: 1, delta: 0, gap: 'x' as 'absolute' })).toThrow(TypeError);
   });
 });

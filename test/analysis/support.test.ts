@@ -153,8 +153,8 @@ describe('directionBank', () => {
   });
 
   it('validates d and m', () => {
-    expect(() => directionBank(0)).toThrow(/d must be an integer >= 1, got 0/);
-    expect(() => directionBank(2, 2.5)).toThrow(/m must be an integer >= 1, got 2.5/);
+    expect(() => directionBank(0)).toThrow(/d must be an integer >= 1; got 0/);
+    expect(() => directionBank(2, 2.5)).toThrow(/m must be an integer >= 1; got 2.5/);
     expect(() => directionBank(2, 4, -1)).toThrow(RangeError);
   });
 });
@@ -192,10 +192,12 @@ describe('supportFunction', () => {
   it('m defaults to dirs.length / d; validation names the argument', () => {
     const x = [0, 0, 1, 0, 0, 1];
     expect(Array.from(supportFunction(x, 3, 2, new Float64Array([1, 0, 0, 1, -1, 0])))).toEqual([1, 1, 0]);
-    expect(Array.from(supportFunction(x, 3, 2, new Float64Array([1, 0, 0, 1, -1, 0]), 1))).toEqual([1]);
-    expect(() => supportFunction(x, 3, 2, new Float64Array([1, 0]), 2)).toThrow(/dirs.length must be >= m\*d = 4, got 2/);
-    expect(() => supportFunction(x, 3, 2, new Float64Array([1, Number.NaN]))).toThrow(/dirs\[1\] must be finite/);
-    expect(() => supportFunction(x, 3, 2, new Float64Array(0))).toThrow(/m must be an integer >= 1, got 0/);
+    expect(Array.from(supportFunction(x, 3, 2, new Float64Array([1, 0]), 1))).toEqual([1]);
+    // an explicit m takes exactly m·d numbers (issue 9 item 8: no silent tail)
+    expect(() => supportFunction(x, 3, 2, new Float64Array([1, 0, 0, 1, -1, 0]), 1)).toThrow(/dirs.length must be n\*d = 1\*2 = 2; got 6/);
+    expect(() => supportFunction(x, 3, 2, new Float64Array([1, 0]), 2)).toThrow(/dirs.length must be n\*d = 2\*2 = 4; got 2/);
+    expect(() => supportFunction(x, 3, 2, new Float64Array([1, Number.NaN]))).toThrow(/dirs\[1\] \(token 0, coordinate 1\) must be finite; got NaN/);
+    expect(() => supportFunction(x, 3, 2, new Float64Array(0))).toThrow(/dirs.length must be a multiple of d = 2 and >= 2 .*; got 0/);
   });
 });
 
@@ -258,7 +260,7 @@ describe('radius', () => {
     }
     expect(radius([3, 4, 0, 0], 2, 2)).toBe(5);
     expect(radius([0, 0], 1, 2)).toBe(0);
-    expect(() => radius([1], 2, 1)).toThrow(/x.length must be >= n\*d = 2, got 1/);
+    expect(() => radius([1], 2, 1)).toThrow(/x.length must be n\*d = 2\*1 = 2; got 1/);
   });
 });
 
@@ -327,9 +329,9 @@ describe('hausdorffHulls', () => {
   });
 
   it('validates both sets with their own names', () => {
-    expect(() => hausdorffHulls([0, 0], 1, [0, 0], 0, 2)).toThrow(/ny must be an integer >= 1, got 0/);
-    expect(() => hausdorffHulls([0], 1, [0, 0], 1, 2)).toThrow(/x.length must be >= nx\*d = 2, got 1/);
-    expect(() => hausdorffHulls([0, 0], 1, [0, Number.POSITIVE_INFINITY], 1, 2)).toThrow(/y\[1\] must be finite/);
+    expect(() => hausdorffHulls([0, 0], 1, [0, 0], 0, 2)).toThrow(/ny must be an integer >= 1; got 0/);
+    expect(() => hausdorffHulls([0], 1, [0, 0], 1, 2)).toThrow(/x.length must be n\*d = 1\*2 = 2; got 1/);
+    expect(() => hausdorffHulls([0, 0], 1, [0, Number.POSITIVE_INFINITY], 1, 2)).toThrow(/y\[1\] \(token 0, coordinate 1\) must be finite; got Infinity/);
   });
 });
 

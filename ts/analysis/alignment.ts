@@ -6,10 +6,12 @@
  *   C_i^δ = { j : a_ij >= m_i − δ − τ·max(1,|m_i|) }            gap 'absolute' (default)
  *   C_i^δ = { j : a_ij >= m_i − δ|m_i| − τ·max(1,|m_i|) }       gap 'relative'
  *
- * Inputs: x is any flat row-major ArrayLike<number> of at least n*d numbers
- * (token i = x[i*d .. i*d+d)): a Float64Array, a Float32Array, a zero-copy
- * Simulation view, or a plain number[]. It is read during the call only,
- * never mutated and never kept. Arithmetic is float64 throughout, in the
+ * Inputs: x is a flat row-major array of exactly n*d finite numbers (token
+ * i = x[i*d .. i*d+d)): a Float64Array, a Float32Array, a zero-copy
+ * Simulation view, or a plain number[]; or n rows of d numbers. Matrices are
+ * flat d*d or d rows of d, null for the identity. Both are checked by
+ * ts/check.ts (`readState`, `readMatrix`); options objects refuse unknown
+ * keys. x is read during the call only, never mutated and never kept. Arithmetic is float64 throughout, in the
  * order of the pure-TS backend (q = A x_i with ascending c, then
  * a_ij = Σ_c q_c x_jc with ascending c), so δ = 0 reproduces the backend's
  * hardmax neighbourhoods bit for bit.
@@ -20,8 +22,17 @@
  * wasm view is read exactly once).
  */
 
-/** A d×d row-major matrix (A[r*d+c]); undefined or null means the identity. */
-export type MatrixLike = ArrayLike<number> | null | undefined;
+import { checkBool, checkIndex, checkNumber, checkOneOf, checkOptions, checkTieTolerance, defaultTieTolerance, rangeError, readMatrix, readState, typeError } from '../check.js';
+
+/**
+ * A state of n tokens in R^d as the analysis layer takes it (check.ts
+ * `readState`): exactly n*d finite numbers, flat row-major (Float64Array,
+ * Float32Array, number[]; token i at [i*d, i*d+d)), or n rows of d numbers.
+ */
+export type StateLike = ArrayLike<number> | readonly (readonly number[])[];
+
+/** A d×d matrix: flat row-major (A[r*d+c]) or d rows of d numbers; undefined or null means the identity. */
+export type MatrixLike = ArrayLike<number> | readonly (readonly number[])[] | null | undefined;
 
 /** How δ enters the localmax threshold (SPEC §1.2 "Options"). */
 export type Gap = 'absolute' | 'relative';
@@ -32,7 +43,10 @@ export interface NeighbourhoodOptions {
   delta?: number;
   /** d×d row-major alignment matrix; identity when absent or null. */
   A?: MatrixLike;
-  /** Relative tie tolerance τ >= 0 (threshold slack τ·max(1,|m_i|)). Default 1e-12; pass 1e-5 for f32 states. */
+  /**
+   * Relative tie tolerance τ >= 0, finite (threshold slack τ·max(1,|m_i|)). Default per precision of x
+   * (check.ts `defaultTieTolerance`): 1e-5 for a Float32Array (e.g. an f32 Simulation view), else 1e-12.
+   */
   tieTolerance?: number;
   /** 'absolute' (default): m_i − δ; 'relative': m_i − δ|m_i|. */
   gap?: Gap;
@@ -52,138 +66,11 @@ export interface Neighbourhoods {
   rowMax: Float64Array;
 }
 
-/** Default relative tie tolerance τ of f64 states (SPEC §0). */
-export const DEFAULT_TIE_TOLERANCE = 1e-12;
+/** Default relative tie tolerance τ of f64 states (SPEC §0); a Float32Array state defaults to 1e-5 (check.ts `defaultTieTolerance`). */
+export const DEFAULT_TIE_TOLERANCE = defaultTieTolerance('f64');
 
 // ---------------------------------------------------------------------------
-// Validation (shared by the analysis files of this folder; not re-exported).
-
-/** @internal A short printable form of a value for error messages. */
-export function fmt(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
-  if (typeof v === 'function') return 'a function';
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<unknown>).length})`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return Object.prototype.toString.call(v);
-}
-
-/** @internal n, d (or any size) must be an integer >= 1. */
-export function checkSize(v: unknown, name: string): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= 1; got ${fmt(v)}`);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1; got ${fmt(v)}`);
-  return v;
-}
-
-/** @internal A token index in [0, n). */
-export function checkIndex(v: unknown, n: number, name = 'i'): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer in [0, ${n}); got ${fmt(v)}`);
-  if (!Number.isInteger(v) || v < 0 || v >= n) throw new RangeError(`${name} must be an integer in [0, ${n}); got ${fmt(v)}`);
-  return v;
-}
-
-/** @internal A number >= 0 (Infinity allowed only when `allowInfinity`). */
-export function checkNonNegative(v: unknown, name: string, allowInfinity: boolean): number {
-  const what = allowInfinity ? 'a number >= 0 (Infinity allowed)' : 'a finite number >= 0';
-  if (typeof v !== 'number') throw new TypeError(`${name} must be ${what}; got ${fmt(v)}`);
-  if (Number.isNaN(v) || v < 0 || (!allowInfinity && v === Infinity)) throw new RangeError(`${name} must be ${what}; got ${fmt(v)}`);
-  return v;
-}
-
-/** @internal Tie tolerance τ: a finite number >= 0, default 1e-12. */
-export function checkTau(v: unknown, name = 'tieTolerance'): number {
-  return v === undefined ? DEFAULT_TIE_TOLERANCE : checkNonNegative(v, name, false);
-}
-
-/** @internal The gap option. */
-export function checkGap(v: unknown): boolean {
-  if (v === undefined || v === 'absolute') return false;
-  if (v === 'relative') return true;
-  throw new TypeError(`gap must be 'absolute' or 'relative'; got ${fmt(v)}`);
-}
-
-function isNumericArrayLike(x: unknown): x is ArrayLike<number> {
-  if (x === null || typeof x !== 'object') return false;
-  const len = (x as { length?: unknown }).length;
-  return typeof len === 'number' && Number.isInteger(len) && len >= 0;
-}
-
-/** @internal Shape checks of a state: n, d integers >= 1 and x an array of at least n*d numbers. */
-export function checkShape(x: unknown, n: unknown, d: unknown, name = 'x'): { n: number; d: number } {
-  const nn = checkSize(n, 'n');
-  const dd = checkSize(d, 'd');
-  if (!isNumericArrayLike(x)) throw new TypeError(`${name} must be a flat row-major array of n*d numbers (Float64Array, Float32Array or number[]); got ${fmt(x)}`);
-  if (x.length < nn * dd) throw new RangeError(`${name} must have at least n*d = ${nn}*${dd} = ${nn * dd} entries; got ${x.length}`);
-  return { n: nn, d: dd };
-}
-
-/** @internal Throws on the first entry of x[0 .. len) that is not a finite number. */
-export function checkFinite(x: ArrayLike<number>, len: number, d: number, name = 'x'): void {
-  for (let k = 0; k < len; k++) {
-    const v = x[k];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${k}] (token ${Math.floor(k / d)}, coordinate ${k % d}) must be a number; got ${fmt(v)}`);
-    if (!Number.isFinite(v)) {
-      throw new RangeError(`${name}[${k}] (token ${Math.floor(k / d)}, coordinate ${k % d}) must be finite; got ${fmt(v)}`);
-    }
-  }
-}
-
-/**
- * @internal Validates a state and returns its first n*d numbers as a
- * Float64Array: the input itself when it is a Float64Array (no copy), else one
- * fresh copy (typed arrays are converted natively). The result is read-only by
- * convention and must not outlive the call.
- */
-export function readState(x: unknown, n: unknown, d: unknown, name = 'x'): { X: Float64Array; n: number; d: number } {
-  const s = checkShape(x, n, d, name);
-  const len = s.n * s.d;
-  let X: Float64Array;
-  if (x instanceof Float64Array) {
-    X = x;
-  } else if (ArrayBuffer.isView(x) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array)) {
-    X = new Float64Array(len);
-    X.set((x as unknown as Float32Array).subarray(0, len));
-  } else {
-    const a = x as ArrayLike<unknown>;
-    checkFinite(a as ArrayLike<number>, len, s.d, name);
-    X = new Float64Array(len);
-    for (let k = 0; k < len; k++) X[k] = a[k] as number;
-    return { X, n: s.n, d: s.d };
-  }
-  for (let k = 0; k < len; k++) {
-    if (!Number.isFinite(X[k]!)) checkFinite(X, len, s.d, name);
-  }
-  return { X, n: s.n, d: s.d };
-}
-
-/** @internal Validates A (d*d finite numbers, flat row-major) and returns a Float64Array copy, or null for the identity. */
-export function readMatrix(A: unknown, d: number, name = 'A'): Float64Array | null {
-  if (A === undefined || A === null) return null;
-  if (!isNumericArrayLike(A) || (Array.isArray(A) && A.length > 0 && Array.isArray(A[0]))) {
-    throw new TypeError(`${name} must be a flat d*d row-major array (Float64Array, Float32Array or number[]), or null for the identity; got ${fmt(A)}`);
-  }
-  if (A.length !== d * d) throw new RangeError(`${name} must have d*d = ${d * d} entries (row-major); got ${A.length}`);
-  for (let k = 0; k < A.length; k++) {
-    const v = A[k];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d}) must be a number; got ${fmt(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d}) must be finite; got ${fmt(v)}`);
-  }
-  return Float64Array.from(A);
-}
-
-/** @internal An optional boolean option. */
-export function checkBool(v: unknown, name: string, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw new TypeError(`${name} must be true or false; got ${fmt(v)}`);
-  return v;
-}
-
-/** @internal The options object of an analysis function (undefined allowed when every field is optional). */
-export function checkOptions<T extends object>(v: unknown, name = 'options', required = false): T {
-  if (v === undefined && !required) return {} as T;
-  if (v === null || typeof v !== 'object') throw new TypeError(`${name} must be an object; got ${fmt(v)}`);
-  return v as T;
-}
+// Overflow bound (shared with Simulation's option validation, ts/validate.ts)
 
 /**
  * @internal The largest token norm R, the Frobenius norm of A (1 for the
@@ -213,7 +100,10 @@ export function alignmentBound(X: ArrayLike<number>, n: number, d: number, M: Ar
 export function checkMagnitude(X: Float64Array, n: number, d: number, M: Float64Array | null): void {
   const { R, normA, bound } = alignmentBound(X, n, d, M);
   if (!(bound < 1e300)) {
-    throw new RangeError(`x: the largest token norm R = ${R} with ‖A‖ <= ${normA} gives alignments up to ${bound}, which can overflow float64; rescale the tokens`);
+    throw new RangeError(
+      `x must have alignments that cannot overflow float64 (‖A‖_F·R² < 1e300); got R = ${R} (the largest token norm) and ‖A‖_F = ${normA}, ` +
+        `alignments up to ${bound}: rescale the tokens`,
+    );
   }
 }
 
@@ -326,9 +216,9 @@ export function thresholdOf(m: number, delta: number, tau: number, relative: boo
   return m - delta - tau * Math.max(1, Math.abs(m));
 }
 
-/** @internal Throws a RangeError for a row block that holds a non-finite alignment (overflow of finite inputs). */
+/** @internal The RangeError for a non-finite alignment of finite tokens (overflow), naming the token. */
 export function overflowError(i: number): RangeError {
-  return new RangeError(`the alignments of token ${i} overflow float64 (|<A x_i, x_j>| too large); rescale the tokens`);
+  return new RangeError(`x must have alignments <A x_i, x_j> within the float64 range; got an overflow in the row of token ${i}: rescale the tokens`);
 }
 
 // ---------------------------------------------------------------------------
@@ -337,38 +227,30 @@ export function overflowError(i: number): RangeError {
 /**
  * The alignment row a_i· = (<A x_i, x_j>)_{j<n} of token i (alignment units).
  *
- * @param x   n*d row-major state, read during the call only.
+ * @param x   n*d row-major state (or n rows of d), read during the call only.
  * @param i   token index in [0, n).
- * @param A   d×d row-major matrix; identity when absent or null.
+ * @param A   d×d matrix (flat row-major or rows); identity when absent or null.
  * @param out optional Float64Array of length >= n to write into (entries past n untouched).
  * @returns `out` when given, else a fresh Float64Array of length n. O(n d) time, O(d) scratch.
  */
-export function alignmentRow(x: ArrayLike<number>, n: number, d: number, i: number, A?: MatrixLike, out?: Float64Array): Float64Array {
-  const s = checkShape(x, n, d);
-  checkIndex(i, s.n);
-  const M = readMatrix(A, s.d);
-  if (out !== undefined && !(out instanceof Float64Array)) throw new TypeError(`out must be a Float64Array of length >= n = ${s.n}; got ${fmt(out)}`);
-  if (out !== undefined && out.length < s.n) throw new RangeError(`out must have length >= n = ${s.n}; got ${out.length}`);
-  // Typed arrays hold numbers only, so a non-finite entry shows up as a non-finite
-  // alignment (checked below, then located); other array-likes are checked up front.
-  const typed = x instanceof Float64Array || x instanceof Float32Array;
-  if (!typed) checkFinite(x, s.n * s.d, s.d);
-  const row = out ?? new Float64Array(s.n);
-  const q = new Float64Array(s.d);
-  applyA(x, i, s.d, M, q);
-  const dd = s.d;
+export function alignmentRow(x: StateLike, n: number, d: number, i: number, A?: MatrixLike, out?: Float64Array): Float64Array {
+  const { X, n: nn, d: dd } = readState(x, n, d);
+  checkIndex(i, nn, 'i');
+  const M = readMatrix(A, dd, 'A');
+  if (out !== undefined && !(out instanceof Float64Array)) throw typeError('out', `a Float64Array of length >= n = ${nn}`, out);
+  if (out !== undefined && out.length < nn) throw rangeError('out.length', `>= n = ${nn}`, out.length);
+  const row = out ?? new Float64Array(nn);
+  const q = new Float64Array(dd);
+  applyA(X, i, dd, M, q);
   let finite = true;
-  for (let j = 0; j < s.n; j++) {
+  for (let j = 0; j < nn; j++) {
     let t = 0;
     const jo = j * dd;
-    for (let c = 0; c < dd; c++) t += q[c]! * (x[jo + c] as number);
+    for (let c = 0; c < dd; c++) t += q[c]! * X[jo + c]!;
     row[j] = t;
     if (!Number.isFinite(t)) finite = false;
   }
-  if (!finite) {
-    checkFinite(x, s.n * s.d, s.d);
-    throw overflowError(i);
-  }
+  if (!finite) throw overflowError(i);
   return row;
 }
 
@@ -383,14 +265,16 @@ interface Resolved {
   includeSelf: boolean;
 }
 
+const NEIGHBOURHOOD_OPTIONS = ['delta', 'A', 'tieTolerance', 'gap', 'includeSelf'] as const;
+
 function resolve(x: unknown, n: unknown, d: unknown, opts: unknown): Resolved {
-  const o = checkOptions<NeighbourhoodOptions>(opts);
+  const o = checkOptions<NeighbourhoodOptions>(opts, 'options', NEIGHBOURHOOD_OPTIONS);
   const { X, n: nn, d: dd } = readState(x, n, d);
-  const M = readMatrix(o.A, dd);
+  const M = readMatrix(o.A, dd, 'A');
   checkMagnitude(X, nn, dd, M);
-  const delta = o.delta === undefined ? 0 : checkNonNegative(o.delta, 'delta', true);
-  const tau = checkTau(o.tieTolerance);
-  const relative = checkGap(o.gap);
+  const delta = o.delta === undefined ? 0 : checkNumber(o.delta, 'delta', { min: 0, allowInfinity: true });
+  const tau = checkTieTolerance(o.tieTolerance, x);
+  const relative = checkOneOf(o.gap, 'gap', ['absolute', 'relative'] as const, 'absolute') === 'relative';
   const includeSelf = checkBool(o.includeSelf, 'includeSelf', false);
   return { X, Q: projectRows(X, nn, dd, M), n: nn, d: dd, delta, tau, relative, includeSelf };
 }
@@ -426,7 +310,7 @@ function forEachRow(r: Resolved, fn: (i: number, row: Float64Array, off: number,
  * Time O(n² d); scratch O(n); the result holds Σ|C_i| indices (up to n², so
  * use {@link neighbourhoodSizes} when only the sizes are needed).
  */
-export function neighbourhoods(x: ArrayLike<number>, n: number, d: number, opts: NeighbourhoodOptions = {}): Neighbourhoods {
+export function neighbourhoods(x: StateLike, n: number, d: number, opts: NeighbourhoodOptions = {}): Neighbourhoods {
   const r = resolve(x, n, d, opts);
   const nn = r.n;
   const sizes = new Int32Array(nn);
@@ -440,7 +324,7 @@ export function neighbourhoods(x: ArrayLike<number>, n: number, d: number, opts:
     if (members.length - total < nn) {
       const want = Math.min(Math.max(2 * members.length, total + nn), nn * nn);
       if (want > 0x7fffffff) {
-        throw new RangeError(`neighbourhoods: the members of n = ${nn} tokens exceed 2^31 - 1 entries at token ${i}; use neighbourhoodSizes or a smaller delta`);
+        throw rangeError('delta', `small enough that the members of n = ${nn} tokens fit in 2^31 - 1 entries`, r.delta, `They overflow at token ${i}; use neighbourhoodSizes`);
       }
       const grown = new Int32Array(want);
       grown.set(members.subarray(0, total));
@@ -460,7 +344,7 @@ export function neighbourhoods(x: ArrayLike<number>, n: number, d: number, opts:
  * |C_i^δ| for every token (same options and rules as {@link neighbourhoods}),
  * without storing the members. Time O(n² d); scratch O(n).
  */
-export function neighbourhoodSizes(x: ArrayLike<number>, n: number, d: number, opts: NeighbourhoodOptions = {}): Int32Array {
+export function neighbourhoodSizes(x: StateLike, n: number, d: number, opts: NeighbourhoodOptions = {}): Int32Array {
   const r = resolve(x, n, d, opts);
   const sizes = new Int32Array(r.n);
   const self = r.includeSelf;

@@ -14,8 +14,10 @@
  * equal the two labelings coincide (FW Proposition 4.5; SPEC §4 item 10).
  *
  * Layout: points, vertices and B are flat row-major arrays (point i at
- * points[i*d .. i*d+d), vertex k at vertices[k*d .. k*d+d), B[r*d+c]); they are
- * read during the call only, never written or kept. Results are fresh typed
+ * points[i*d .. i*d+d), vertex k at vertices[k*d .. k*d+d), B[r*d+c]) of
+ * exactly m*d, k*d and d*d finite numbers, or arrays of rows (check.ts
+ * `readState`, `readMatrix`); they are read during the call only, never
+ * written or kept. Results are fresh typed
  * arrays owned by the caller. Arithmetic is float64 (Float32Array inputs are
  * widened exactly). Scores are computed as q = B x (ascending column sums),
  * then q·v_k, the order the backends use for alignments, so a label agrees
@@ -24,7 +26,8 @@
  * Units: scores <B x, v_k> and squared B-distances are in (coordinate units)²
  * times the units of B; margins are in the same units.
  */
-import { show } from '../prng.js';
+import { checkBool, checkInt, checkNumber, checkOptions, rangeError, readMatrix, readState, typeError } from '../check.js';
+import type { MatrixLike, StateLike } from './alignment.js';
 import { hullPolygon } from './hull.js';
 import { pointPolygonDistance } from './hull2d.js';
 
@@ -40,42 +43,7 @@ export interface Labels {
 }
 
 // ---------------------------------------------------------------------------
-// validation helpers (shared by cells.ts, frankwolfe.ts and metastability.ts)
-
-/** @internal Integer ≥ min, named in the error. */
-export function checkInt(v: unknown, name: string, min = 1): number {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= ${min}; got ${show(v)}`);
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}; got ${show(v)}`);
-  return v;
-}
-
-/** @internal A flat array-like of at least `len` finite numbers, copied into a fresh Float64Array of length `len`. */
-export function readFlat(x: unknown, len: number, name: string, what: string): Float64Array {
-  if (x === null || typeof x !== 'object' || typeof (x as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`${name} must be a flat row-major array (Float64Array, Float32Array or number[]) of ${what}; got ${show(x)}`);
-  }
-  const a = x as ArrayLike<unknown>;
-  if (a.length < len) throw new RangeError(`${name} must hold ${what} = ${len} numbers; got length ${a.length}`);
-  const out = new Float64Array(len);
-  for (let k = 0; k < len; k++) {
-    const v = a[k];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${k}] must be a number; got ${show(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${name}[${k}] must be finite; got ${show(v)}`);
-    out[k] = v;
-  }
-  return out;
-}
-
-/** @internal A d×d matrix (flat row-major, exactly d*d finite numbers) as a Float64Array copy, or null (identity) when absent. */
-export function readMatrixOpt(B: unknown, d: number, name = 'B'): Float64Array | null {
-  if (B === undefined || B === null) return null;
-  if (typeof B !== 'object' || typeof (B as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`${name} must be a flat d*d row-major array (Float64Array or number[]) or undefined for the identity; got ${show(B)}`);
-  }
-  const len = (B as ArrayLike<unknown>).length;
-  if (len !== d * d) throw new RangeError(`${name} must be a d×d matrix with d*d = ${d * d} entries (row-major); got length ${len}`);
-  return readFlat(B, d * d, name, `d*d`);
-}
+// kernels shared with frankwolfe.ts
 
 /** @internal q = B x for x = X[o .. o+d) (q = x when B is null); ascending column sums. */
 export function applyB(B: Float64Array | null, X: ArrayLike<number>, o: number, d: number, q: Float64Array): void {
@@ -97,18 +65,6 @@ export function dotAt(q: ArrayLike<number>, X: ArrayLike<number>, o: number, d: 
   return s;
 }
 
-function checkOpts<T extends object>(v: unknown, name: string): T {
-  if (v === undefined) return {} as T;
-  if (v === null || typeof v !== 'object') throw new TypeError(`${name} must be an object; got ${show(v)}`);
-  return v as T;
-}
-
-function checkBoolOpt(v: unknown, name: string, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw new TypeError(`${name} must be true or false; got ${show(v)}`);
-  return v;
-}
-
 /**
  * Throws a RangeError naming B unless its symmetric part (B + Bᵀ)/2 is
  * positive definite (Cholesky with a relative pivot floor of 1e-14). @internal
@@ -122,7 +78,7 @@ export function checkPositiveDefinite(B: Float64Array | null, d: number, name = 
     let s = 0.5 * ((B[j * d + j] as number) + (B[j * d + j] as number));
     for (let c = 0; c < j; c++) s -= (L[j * d + c] as number) ** 2;
     if (!(s > 1e-14 * scale)) {
-      throw new RangeError(`${name} must be positive definite (its symmetric part) for B-norms; the Cholesky pivot ${j} is ${s}`);
+      throw rangeError(name, 'positive definite (its symmetric part) for B-norms', d * d <= 6 ? Array.from(B) : B, `Its Cholesky pivot ${j} is ${s}`);
     }
     const ljj = Math.sqrt(s);
     L[j * d + j] = ljj;
@@ -147,9 +103,9 @@ function prepare(points: unknown, m: unknown, d: unknown, vertices: unknown, k: 
   const mm = checkInt(m, 'm');
   const dd = checkInt(d, 'd');
   const kk = checkInt(k, 'k');
-  const P = readFlat(points, mm * dd, 'points', 'm*d');
-  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
-  const M = readMatrixOpt(B, dd);
+  const P = readState(points, mm, dd, 'points').X;
+  const V = readState(vertices, kk, dd, 'vertices').X;
+  const M = readMatrix(B, dd, 'B');
   return { P, V, B: M, m: mm, k: kk, d: dd };
 }
 
@@ -219,11 +175,11 @@ function unitDirections(V: Float64Array, k: number, d: number): Float64Array {
  * @returns labels in [0, k) and margins (top minus second score)
  */
 export function cellLabels(
-  points: ArrayLike<number>, m: number, d: number, vertices: ArrayLike<number>, k: number, B?: ArrayLike<number> | null, opts?: CellOptions,
+  points: StateLike, m: number, d: number, vertices: StateLike, k: number, B?: MatrixLike, opts?: CellOptions,
 ): Labels {
+  const o = checkOptions<CellOptions>(opts, 'options', ['normalize']);
+  const normalize = checkBool(o.normalize, 'normalize', false);
   const pr = prepare(points, m, d, vertices, k, B);
-  const o = checkOpts<CellOptions>(opts, 'opts');
-  const normalize = checkBoolOpt(o.normalize, 'opts.normalize', false);
   const label = new Int32Array(pr.m);
   const margin = new Float64Array(pr.m);
   dominance(pr, normalize ? unitDirections(pr.V, pr.k, pr.d) : pr.V, label, margin);
@@ -257,7 +213,7 @@ function voronoi(pr: Prepared, label: Int32Array, margin: Float64Array): void {
  * (RangeError otherwise), identity when undefined or null.
  */
 export function voronoiLabels(
-  points: ArrayLike<number>, m: number, d: number, vertices: ArrayLike<number>, k: number, B?: ArrayLike<number> | null,
+  points: StateLike, m: number, d: number, vertices: StateLike, k: number, B?: MatrixLike,
 ): Labels {
   const pr = prepare(points, m, d, vertices, k, B);
   checkPositiveDefinite(pr.B, pr.d);
@@ -277,11 +233,11 @@ export function voronoiLabels(
  * @param vertices k*d numbers, row-major (read only)
  * @returns Uint8Array(k): 1 when v_i owns its cell, else 0
  */
-export function ownsCell(vertices: ArrayLike<number>, k: number, d: number, B?: ArrayLike<number> | null): Uint8Array {
+export function ownsCell(vertices: StateLike, k: number, d: number, B?: MatrixLike): Uint8Array {
   const kk = checkInt(k, 'k');
   const dd = checkInt(d, 'd');
-  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
-  const M = readMatrixOpt(B, dd);
+  const V = readState(vertices, kk, dd, 'vertices').X;
+  const M = readMatrix(B, dd, 'B');
   const out = new Uint8Array(kk);
   const q = new Float64Array(dd);
   for (let i = 0; i < kk; i++) {
@@ -363,17 +319,13 @@ function linspace(a: number, b: number, num: number): Float64Array {
  * @param opts see `CellGridOptions`
  */
 export function cellGrid(
-  bounds: GridBounds, resolution: number | readonly [number, number] | undefined, vertices: ArrayLike<number>, k: number,
-  B?: ArrayLike<number> | null, opts?: CellGridOptions,
+  bounds: GridBounds, resolution: number | readonly [number, number] | undefined, vertices: StateLike, k: number,
+  B?: MatrixLike, opts?: CellGridOptions,
 ): CellGrid {
-  if (bounds === null || typeof bounds !== 'object') throw new TypeError(`bounds must be an object { xmin, xmax, ymin, ymax }; got ${show(bounds)}`);
-  for (const key of ['xmin', 'xmax', 'ymin', 'ymax'] as const) {
-    const v: unknown = bounds[key];
-    if (typeof v !== 'number') throw new TypeError(`bounds.${key} must be a number; got ${show(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`bounds.${key} must be finite; got ${show(v)}`);
-  }
-  if (!(bounds.xmin < bounds.xmax)) throw new RangeError(`bounds.xmin must be < bounds.xmax; got ${bounds.xmin} and ${bounds.xmax}`);
-  if (!(bounds.ymin < bounds.ymax)) throw new RangeError(`bounds.ymin must be < bounds.ymax; got ${bounds.ymin} and ${bounds.ymax}`);
+  const bd = checkOptions<GridBounds>(bounds, 'bounds', ['xmin', 'xmax', 'ymin', 'ymax'], true);
+  for (const key of ['xmin', 'xmax', 'ymin', 'ymax'] as const) checkNumber(bd[key], `bounds.${key}`);
+  if (!(bd.xmin < bd.xmax)) throw rangeError('bounds.xmin', `< bounds.xmax = ${bd.xmax}`, bd.xmin);
+  if (!(bd.ymin < bd.ymax)) throw rangeError('bounds.ymin', `< bounds.ymax = ${bd.ymax}`, bd.ymin);
   let nx: number;
   let ny: number;
   if (resolution === undefined) {
@@ -384,18 +336,18 @@ export function cellGrid(
     nx = checkInt(resolution[0], 'resolution[0]');
     ny = checkInt(resolution[1], 'resolution[1]');
   } else {
-    throw new TypeError(`resolution must be an integer >= 1 or a pair [nx, ny]; got ${show(resolution)}`);
+    throw typeError('resolution', 'an integer >= 1 or a pair [nx, ny]', resolution);
   }
-  if (nx * ny > 2 ** 26) throw new RangeError(`resolution: nx*ny = ${nx * ny} grid points is more than the supported 2^26`);
-  const o = checkOpts<CellGridOptions>(opts, 'opts');
-  const normalize = checkBoolOpt(o.normalize, 'opts.normalize', false);
-  const clip = checkBoolOpt(o.clip, 'opts.clip', true);
-  const requireAll = checkBoolOpt(o.requireAllVertices, 'opts.requireAllVertices', false);
-  const requireSelf = checkBoolOpt(o.requireSelfInclusion, 'opts.requireSelfInclusion', false);
-  const wantVor = checkBoolOpt(o.voronoi, 'opts.voronoi', false);
+  if (nx * ny > 2 ** 26) throw rangeError('resolution', 'at most 2^26 grid points (nx*ny)', resolution, `nx*ny = ${nx * ny}`);
+  const o = checkOptions<CellGridOptions>(opts, 'options', ['normalize', 'clip', 'requireAllVertices', 'requireSelfInclusion', 'voronoi']);
+  const normalize = checkBool(o.normalize, 'normalize', false);
+  const clip = checkBool(o.clip, 'clip', true);
+  const requireAll = checkBool(o.requireAllVertices, 'requireAllVertices', false);
+  const requireSelf = checkBool(o.requireSelfInclusion, 'requireSelfInclusion', false);
+  const wantVor = checkBool(o.voronoi, 'voronoi', false);
   const kk = checkInt(k, 'k');
-  const V = readFlat(vertices, kk * 2, 'vertices', 'k*2');
-  const M = readMatrixOpt(B, 2);
+  const V = readState(vertices, kk, 2, 'vertices').X;
+  const M = readMatrix(B, 2, 'B');
   if (wantVor) checkPositiveDefinite(M, 2);
 
   const poly = hullPolygon(V, kk);
@@ -404,17 +356,17 @@ export function cellGrid(
   if (requireAll) {
     const missing = [...hullVertex.keys()].filter((i) => hullVertex[i] === 0);
     if (missing.length > 0) {
-      throw new RangeError(`opts.requireAllVertices: vertices ${missing.join(', ')} are not vertices of conv{v_k} (inside, on an edge, or duplicated)`);
+      throw new RangeError(`vertices must all be vertices of conv{v_k} (requireAllVertices); got ${missing.join(', ')} inside, on an edge or duplicated`);
     }
   }
   const owns = ownsCell(V, kk, 2, M);
   if (requireSelf) {
     const missing = [...owns.keys()].filter((i) => owns[i] === 0);
-    if (missing.length > 0) throw new RangeError(`opts.requireSelfInclusion: vertices ${missing.join(', ')} do not own their cells`);
+    if (missing.length > 0) throw new RangeError(`vertices must all own their cells (requireSelfInclusion); got ${missing.join(', ')} that do not`);
   }
 
-  const xs = linspace(bounds.xmin, bounds.xmax, nx);
-  const ys = linspace(bounds.ymin, bounds.ymax, ny);
+  const xs = linspace(bd.xmin, bd.xmax, nx);
+  const ys = linspace(bd.ymin, bd.ymax, ny);
   const m = nx * ny;
   const P = new Float64Array(2 * m);
   for (let r = 0; r < ny; r++) {

@@ -22,11 +22,19 @@
  * orthogonal to u, e.g. a cloud whose spacing is about tol, or two big groups
  * at a distance between tol and 3·tol). The result never depends on u.
  *
- * Inputs: any flat row-major ArrayLike<number>, read during the call only,
- * never mutated or kept (a Float64Array is read in place, anything else copied
- * once). Results are fresh typed arrays owned by the caller.
+ * Inputs: a flat row-major array of exactly n*d finite numbers or n rows of d
+ * (check.ts `readState`), read during the call only, never mutated or kept (a
+ * Float64Array is read in place, anything else copied once). Results are
+ * fresh typed arrays owned by the caller.
+ *
+ * Scale (`clusters`): a state whose largest |coordinate| lies outside
+ * [2^-128, 2^128] is multiplied by a power of two first, with its tolerance
+ * (ts/analysis/scale.ts), and every link is an over- and underflow-safe
+ * distance, so 2^k·x with tol·2^k gives the same labels at every k.
  */
-import { checkNonNegative, readState } from './alignment.js';
+import { checkNumber, readState } from '../check.js';
+import { distanceBetween, ldexp, normAt, normalise } from './scale.js';
+import type { StateLike } from './alignment.js';
 
 /** The clusters of a state. */
 export interface Clusters {
@@ -206,37 +214,64 @@ function summarize(X: Float64Array, n: number, d: number, parent: Int32Array): C
 }
 
 function maxNorm(X: Float64Array, n: number, d: number): number {
-  let r2 = 0;
+  let r = 0;
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += X[i * d + c]! ** 2;
-    if (s > r2) r2 = s;
+    const v = normAt(X, i * d, d);
+    if (v > r) r = v;
   }
-  return Math.sqrt(r2);
+  return r;
+}
+
+/** Euclidean clusters of a normalised state P (X·2^shift) and their tolerance in both units. @internal */
+export interface ScaledClusters {
+  /** Labels, sizes, and centroids in P's units. */
+  cl: Clusters;
+  /** The tolerance in the caller's units and in P's units. */
+  tol: number;
+  tolScaled: number;
+}
+
+/**
+ * Single-linkage clusters of P = X·2^shift (`normalise`) at the distance tol
+ * (caller's units; default 1e-6·max(1, R)). Centroids stay in P's units. @internal
+ */
+export function clustersOf(P: Float64Array, n: number, d: number, shift: number, tol: number | undefined): ScaledClusters {
+  let t: number;
+  let ts: number;
+  if (tol === undefined) {
+    // 1e-6·max(1, R), R = max_i |x_i|, evaluated in P's units (R·2^shift never overflows)
+    const Rs = maxNorm(P, n, d);
+    const one = ldexp(1, shift);
+    if (Rs >= one) {
+      ts = 1e-6 * Rs;
+      t = ldexp(ts, -shift);
+    } else {
+      t = 1e-6;
+      ts = ldexp(1e-6, shift);
+    }
+  } else {
+    t = tol;
+    ts = ldexp(tol, shift);
+  }
+  const link = (a: number, b: number): boolean => distanceBetween(P, a * d, P, b * d, d) <= ts;
+  return { cl: summarize(P, n, d, singleLinkage(P, n, d, ts, link)), tol: t, tolScaled: ts };
 }
 
 /**
  * Euclidean single-linkage clusters: i ~ j iff |x_i − x_j| <= tol, closed
  * transitively (a chain of points spaced below tol is one cluster).
  *
- * @param x   n*d row-major state.
+ * @param x   n*d row-major state, or n rows of d.
  * @param tol distance >= 0 (Infinity allowed: one cluster); default 1e-6·max(1,R), R = max_i |x_i|.
  *            tol = 0 groups exactly coincident tokens.
  */
-export function clusters(x: ArrayLike<number>, n: number, d: number, tol?: number): Clusters {
+export function clusters(x: StateLike, n: number, d: number, tol?: number): Clusters {
+  const t = tol === undefined ? undefined : checkNumber(tol, 'tol', { min: 0, allowInfinity: true });
   const { X, n: nn, d: dd } = readState(x, n, d);
-  const t = tol === undefined ? 1e-6 * Math.max(1, maxNorm(X, nn, dd)) : checkNonNegative(tol, 'tol', true);
-  const link = (a: number, b: number): boolean => {
-    let s = 0;
-    const oa = a * dd;
-    const ob = b * dd;
-    for (let c = 0; c < dd; c++) {
-      const e = X[oa + c]! - X[ob + c]!;
-      s += e * e;
-    }
-    return Math.sqrt(s) <= t;
-  };
-  return summarize(X, nn, dd, singleLinkage(X, nn, dd, t, link));
+  const { P, shift } = normalise(X);
+  const { cl } = clustersOf(P, nn, dd, shift, t);
+  if (shift !== 0) for (let k = 0; k < cl.centroids.length; k++) cl.centroids[k] = ldexp(cl.centroids[k] as number, -shift);
+  return cl;
 }
 
 /**
@@ -246,8 +281,8 @@ export function clusters(x: ArrayLike<number>, n: number, d: number, tol?: numbe
  *
  * @param tolS >= 0 (Infinity allowed); default 1e-6.
  */
-export function sphereClusters(x: ArrayLike<number>, n: number, d: number, tolS = 1e-6): Clusters {
-  const ts = checkNonNegative(tolS, 'tolS', true);
+export function sphereClusters(x: StateLike, n: number, d: number, tolS = 1e-6): Clusters {
+  const ts = checkNumber(tolS, 'tolS', { min: 0, allowInfinity: true });
   const { X, n: nn, d: dd } = readState(x, n, d);
   // <a,b> >= 1 − tolS with |a|,|b| <= 1 + η gives |a − b|² <= 2(1+η)² − 2 + 2 tolS,
   // plus the rounding of the computed inner product
@@ -265,6 +300,6 @@ export function sphereClusters(x: ArrayLike<number>, n: number, d: number, tolS 
 }
 
 /** The number of distinct points at tolerance tol: clusters(x, n, d, tol).count. */
-export function distinctPoints(x: ArrayLike<number>, n: number, d: number, tol?: number): number {
+export function distinctPoints(x: StateLike, n: number, d: number, tol?: number): number {
   return clusters(x, n, d, tol).count;
 }

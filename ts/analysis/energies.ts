@@ -8,20 +8,22 @@
  *   hk(t) = Σ_ij min(|x_i − x_j|², r²)   (ordered pairs; Hegselmann–Krause)    (reported: localmax is asymmetric)
  *   E_β(t) = (1/(2βn²)) Σ_ij exp(β<x_i, x_j>)  (β > 0);  E_0 = |x̄|²/2          (reported)
  *
- * Inputs (Trajectory, arrays) are read, never mutated or kept; results are
- * fresh typed arrays and plain objects. Pairwise sums cost O(n² d) per
+ * Inputs (Trajectory, arrays) are checked (trajectory.ts `checkTrajectory`,
+ * ts/check.ts; non-finite data refused, unknown options refused), read, never
+ * mutated or kept; results are fresh typed arrays and plain objects. Pairwise sums cost O(n² d) per
  * snapshot with O(n d) memory: no n×n matrix is formed. The diameter comes
  * out of the same pass over pairs (the exact maximum of the rounded pairwise
  * distances), so it does not depend on a hull. Time is the step
  * index t (`tr.times`).
  */
-import { checkTrajectory, defaultTol, optNumber, precisionOf, show } from './fit.js';
+import { checkNumber, checkOneOf, checkOptions, copyFinite, isFlatArray, rangeError, readPointList, typeError } from '../check.js';
+import { defaultTol, precisionOf } from './fit.js';
 import { directionBank, supportFunction } from './support.js';
-import type { Trajectory } from './trajectory.js';
+import { checkTrajectory, type Trajectory } from './trajectory.js';
 
 /** Options of `energySeries`. */
 export interface EnergyOptions {
-  /** m*d unit vectors for the support functions, row-major. Default directionBank(d, 64, 1). */
+  /** m*d unit vectors for the support functions, row-major (or m rows of d). Default directionBank(d, 64, 1). */
   directions?: ArrayLike<number>;
   /** Truncation radius r of the Hegselmann–Krause energy (> 0, Infinity allowed). Default Infinity (then hk = 2n²·variance). */
   hkRadius?: number;
@@ -53,23 +55,19 @@ export interface EnergySeries {
 
 /** Computes every candidate of SPEC §3 at every snapshot of a trajectory. */
 export function energySeries(tr: Trajectory, opts: EnergyOptions = {}): EnergySeries {
-  const fn = 'energySeries';
-  checkTrajectory(fn, tr);
-  const o = opts ?? {};
+  checkTrajectory(tr);
+  const o = checkOptions<EnergyOptions>(opts, 'options', ENERGY_OPTIONS);
+  return energiesOf(tr, o);
+}
+
+const ENERGY_OPTIONS = ['directions', 'hkRadius', 'beta'] as const;
+
+/** energySeries on a checked trajectory and options object. */
+function energiesOf(tr: Trajectory, o: EnergyOptions): EnergySeries {
   const { n, d, count, data } = tr;
-  const beta = optNumber(fn, 'beta', o.beta, 1, 0);
-  const hkRadius = optNumber(fn, 'hkRadius', o.hkRadius, Infinity, 0, true, true);
-  let dirs: Float64Array;
-  if (o.directions === undefined) dirs = directionBank(d, 64, 1);
-  else {
-    const u = o.directions;
-    if (u === null || typeof u !== 'object' || typeof (u as ArrayLike<number>).length !== 'number') {
-      throw new TypeError(`${fn}: directions must be a flat m*d array of numbers; got ${show(u)}`);
-    }
-    if (u.length === 0 || u.length % d !== 0) throw new RangeError(`${fn}: directions must hold m*d numbers (m >= 1, d = ${d}); got length ${u.length}`);
-    dirs = Float64Array.from(u);
-    for (let k = 0; k < dirs.length; k++) if (!Number.isFinite(dirs[k] as number)) throw new RangeError(`${fn}: directions[${k}] must be finite; got ${show(u[k])}`);
-  }
+  const beta = o.beta === undefined ? 1 : checkNumber(o.beta, 'beta', { min: 0 });
+  const hkRadius = o.hkRadius === undefined ? Infinity : checkNumber(o.hkRadius, 'hkRadius', { min: 0, minExclusive: true, allowInfinity: true });
+  const dirs = o.directions === undefined ? directionBank(d, 64, 1) : readPointList(o.directions, d, 'directions').X;
   const m = dirs.length / d;
   const len = n * d;
   const support = new Float64Array(count * m);
@@ -178,17 +176,16 @@ export function monotonicity(
   tol = 0,
   times?: ArrayLike<number>,
 ): Monotonicity {
-  const fn = 'monotonicity';
-  if (series === null || typeof series !== 'object' || typeof (series as ArrayLike<number>).length !== 'number') {
-    throw new TypeError(`${fn}: series must be an array of numbers; got ${show(series)}`);
-  }
-  if (direction !== 'nonincreasing' && direction !== 'nondecreasing') {
-    throw new TypeError(`${fn}: direction must be 'nonincreasing' or 'nondecreasing'; got ${show(direction)}`);
-  }
-  const tl = optNumber(fn, 'tol', tol, 0, 0, true);
+  if (!isFlatArray(series)) throw typeError('series', 'an array of numbers', series);
   const len = series.length;
-  if (times !== undefined && (times === null || typeof times !== 'object' || typeof times.length !== 'number' || times.length < len)) {
-    throw new RangeError(`${fn}: times must hold at least series.length = ${len} numbers; got ${show(times)}`);
+  // NaN entries are allowed (and reported as violations); holes and non-numbers are not
+  for (let s = 0; s < len; s++) if (typeof (series as ArrayLike<unknown>)[s] !== 'number') throw typeError(`series[${s}]`, 'a number', (series as ArrayLike<unknown>)[s]);
+  checkOneOf(direction, 'direction', ['nonincreasing', 'nondecreasing'] as const);
+  const tl = checkNumber(tol, 'tol', { min: 0, allowInfinity: true });
+  if (times !== undefined) {
+    if (!isFlatArray(times)) throw typeError('times', `an array of at least series.length = ${len} numbers`, times);
+    if (times.length < len) throw rangeError('times.length', `>= series.length = ${len}`, times.length);
+    copyFinite(times as ArrayLike<unknown>, len, 'times');
   }
   const at = (s: number): number => (times ? (times[s] as number) : s);
   const sign = direction === 'nonincreasing' ? 1 : -1;
@@ -242,10 +239,10 @@ export interface LyapunovReport {
  * choice for hk and E_β, whose magnitudes differ from R's.
  */
 export function lyapunovReport(tr: Trajectory, opts: EnergyOptions & { tol?: number } = {}): LyapunovReport {
-  const fn = 'lyapunovReport';
-  checkTrajectory(fn, tr);
-  const series = energySeries(tr, opts);
-  const tol = optNumber(fn, 'tol', opts?.tol, defaultTol(precisionOf(tr.data), series.radius[0] as number), 0, true);
+  checkTrajectory(tr);
+  const { tol: tolOpt, ...rest } = checkOptions<EnergyOptions & { tol?: number }>(opts, 'options', [...ENERGY_OPTIONS, 'tol']);
+  const series = energiesOf(tr, rest);
+  const tol = tolOpt === undefined ? defaultTol(precisionOf(tr.data), series.radius[0] as number) : checkNumber(tolOpt, 'tol', { min: 0, allowInfinity: true });
   const { times, m, count } = { times: series.times, m: series.m, count: tr.count };
   const cand = (v: Float64Array, direction: 'nonincreasing' | 'nondecreasing', expected: boolean): CandidateReport => ({
     ...monotonicity(v, direction, tol, times),

@@ -1,12 +1,15 @@
 /**
  * Small numeric helpers of the analysis layer: least-squares line fits
  * (single series and pooled "within-group" slopes), unit in the last place,
- * and argument checks shared by limits.ts, quiescent.ts and energies.ts.
+ * default tolerances and the largest token norm shared by limits.ts,
+ * quiescent.ts and energies.ts. Argument checks live in ts/check.ts (and
+ * trajectory.ts `checkTrajectory` for Trajectories).
  *
  * Everything here allocates only its (small) result and never mutates inputs.
  */
+import { checkInt, copyFinite, isFlatArray, rangeError, typeError } from '../check.js';
 import { wolfeNearest } from './nearest.js';
-import type { Trajectory } from './trajectory.js';
+import { normAt } from './scale.js';
 
 /** A least-squares line y ≈ intercept + slope·x. */
 export interface LineFit {
@@ -23,12 +26,24 @@ export interface LineFit {
 /**
  * Ordinary least squares over the points (xs[k], ys[k]) for k in [from, to).
  * Two-pass (centred) sums, so a large offset in x or y costs no accuracy.
+ * xs and ys must have the same length and finite entries up to `to`
+ * (TypeError / RangeError otherwise); 0 <= from <= to <= xs.length, integers
+ * (`to` defaults to xs.length).
  */
-export function linearFit(xs: ArrayLike<number>, ys: ArrayLike<number>, from = 0, to: number = xs.length): LineFit {
-  if (xs.length !== ys.length) throw new RangeError(`linearFit: xs and ys must have the same length; got ${xs.length} and ${ys.length}`);
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > xs.length || from > to) {
-    throw new RangeError(`linearFit: need integers 0 <= from <= to <= ${xs.length}; got from = ${from}, to = ${to}`);
-  }
+export function linearFit(xs: ArrayLike<number>, ys: ArrayLike<number>, from = 0, to?: number): LineFit {
+  if (!isFlatArray(xs)) throw typeError('xs', 'an array of numbers (Float64Array, Float32Array or number[])', xs);
+  if (!isFlatArray(ys)) throw typeError('ys', 'an array of numbers (Float64Array, Float32Array or number[])', ys);
+  if (ys.length !== xs.length) throw rangeError('ys.length', `xs.length = ${xs.length}`, ys.length);
+  const lo = checkInt(from, 'from', 0, xs.length);
+  const hi = to === undefined ? xs.length : checkInt(to, 'to', lo, xs.length);
+  // the points used must be finite numbers (a NaN would give a NaN fit silently)
+  copyFinite((xs as ArrayLike<unknown>), hi, 'xs');
+  copyFinite((ys as ArrayLike<unknown>), hi, 'ys');
+  return fitRange(xs as ArrayLike<number>, ys as ArrayLike<number>, lo, hi);
+}
+
+/** linearFit without argument checks, for finite inputs of the analysis layer. @internal */
+export function fitRange(xs: ArrayLike<number>, ys: ArrayLike<number>, from: number, to: number): LineFit {
   const count = to - from;
   if (count < 2) return { slope: NaN, intercept: NaN, r2: NaN, count };
   let mx = 0;
@@ -91,7 +106,7 @@ export function pooledSlope(groups: readonly FitGroup[]): PooledFit {
   const means: Array<[number, number] | null> = [];
   for (const g of groups) {
     const m = g.xs.length;
-    if (g.ys.length !== m) throw new RangeError(`pooledSlope: a group has ${m} xs and ${g.ys.length} ys`);
+    if (g.ys.length !== m) throw rangeError('ys.length', `xs.length = ${m} in every group`, g.ys.length);
     if (m < 2) {
       means.push(null);
       continue;
@@ -165,74 +180,14 @@ export function defaultTol(precision: 'f64' | 'f32', R: number): number {
   return (precision === 'f64' ? 1e-12 : 1e-5) * Math.max(1, R);
 }
 
-/** Formats a value for an error message. @internal */
-export function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === null || v === undefined) return String(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;
-  if (Array.isArray(v)) return `Array(${v.length})`;
-  return typeof v;
-}
-
-/** Checks `n` and `d` (integers >= 1) and that `x` holds at least n*d numbers. @internal */
-export function checkState(fn: string, x: unknown, n: unknown, d: unknown, name = 'x'): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: n must be an integer >= 1; got ${show(n)}`);
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw new RangeError(`${fn}: d must be an integer >= 1; got ${show(d)}`);
-  if (x === null || typeof x !== 'object' || typeof (x as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`${fn}: ${name} must be a flat array of numbers (n*d, row-major); got ${show(x)}`);
-  }
-  const len = (x as ArrayLike<number>).length;
-  if (len < n * d) throw new RangeError(`${fn}: ${name} must hold n*d = ${n * d} numbers; got length ${len}`);
-}
-
-/** Checks the shape of a Trajectory (n, d, count >= 1, buffer lengths, ascending times). @internal */
-export function checkTrajectory(fn: string, tr: unknown, name = 'tr'): asserts tr is Trajectory {
-  if (tr === null || typeof tr !== 'object') throw new TypeError(`${fn}: ${name} must be a Trajectory; got ${show(tr)}`);
-  const t = tr as Partial<Trajectory>;
-  if (typeof t.n !== 'number' || !Number.isInteger(t.n) || t.n < 1) throw new RangeError(`${fn}: ${name}.n must be an integer >= 1; got ${show(t.n)}`);
-  if (typeof t.d !== 'number' || !Number.isInteger(t.d) || t.d < 1) throw new RangeError(`${fn}: ${name}.d must be an integer >= 1; got ${show(t.d)}`);
-  if (typeof t.count !== 'number' || !Number.isInteger(t.count) || t.count < 1) {
-    throw new RangeError(`${fn}: ${name}.count must be an integer >= 1; got ${show(t.count)}`);
-  }
-  if (!(t.times instanceof Float64Array)) throw new TypeError(`${fn}: ${name}.times must be a Float64Array; got ${show(t.times)}`);
-  if (!(t.data instanceof Float64Array || t.data instanceof Float32Array)) {
-    throw new TypeError(`${fn}: ${name}.data must be a Float64Array or Float32Array; got ${show(t.data)}`);
-  }
-  if (t.times.length < t.count) throw new RangeError(`${fn}: ${name}.times has length ${t.times.length} < count = ${t.count}`);
-  if (t.data.length < t.count * t.n * t.d) {
-    throw new RangeError(`${fn}: ${name}.data has length ${t.data.length} < count*n*d = ${t.count * t.n * t.d}`);
-  }
-  for (let s = 1; s < t.count; s++) {
-    if (!((t.times[s] as number) > (t.times[s - 1] as number))) {
-      throw new RangeError(`${fn}: ${name}.times must be strictly increasing; times[${s - 1}] = ${t.times[s - 1]}, times[${s}] = ${t.times[s]}`);
-    }
-  }
-}
-
-/** Checks an optional finite number option (with an optional lower bound). @internal */
-export function optNumber(fn: string, name: string, v: unknown, def: number, min = -Infinity, allowInfinity = false, strict = false): number {
-  if (v === undefined) return def;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: ${name} must be a number; got ${show(v)}`);
-  if (!allowInfinity && !Number.isFinite(v)) throw new RangeError(`${fn}: ${name} must be finite; got ${show(v)}`);
-  if (strict ? !(v > min) : !(v >= min)) throw new RangeError(`${fn}: ${name} must be ${strict ? '>' : '>='} ${min}; got ${show(v)}`);
-  return v;
-}
-
-/** max_i |x_i| over the first n rows. @internal */
+/** max_i |x_i| over the first n rows (norms safe from over- and underflow, scale.ts `normAt`). @internal */
 export function maxNorm(x: ArrayLike<number>, n: number, d: number, offset = 0): number {
   let R = 0;
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = offset + i * d;
-    for (let c = 0; c < d; c++) {
-      const v = x[o + c] as number;
-      s += v * v;
-    }
-    if (s > R) R = s;
+    const r = normAt(x, offset + i * d, d);
+    if (r > R) R = r;
   }
-  return Math.sqrt(R);
+  return R;
 }
 
 /** The nearest point of a convex hull to a query point. */
@@ -260,7 +215,7 @@ export interface HullProjection {
  */
 export function nearestInHull(p: ArrayLike<number>, k: number, q: ArrayLike<number>, rows?: ArrayLike<number>): HullProjection {
   const M = rows ? rows.length : Math.floor(p.length / k);
-  if (M < 1) throw new RangeError('nearestInHull: need at least one point');
+  if (M < 1) throw rangeError('rows.length', 'at least 1 (a hull needs a point)', M);
   const weights = new Float64Array(M);
   const r = wolfeNearest(p, k, q, { rows, count: M, relativeTolerance: 1e-14, weights });
   return { distance: r.distance, weights, point: r.point };

@@ -14,15 +14,19 @@
  *                      algorithm, with a certified lower bound (used by metastability.ts)
  *
  * Layout: states, vertices and matrices are flat row-major arrays (token i at
- * x[i*d .. i*d+d); M[r*d+c]); inputs are read during the call only and never
- * written or kept; results are fresh typed arrays owned by the caller.
+ * x[i*d .. i*d+d); M[r*d+c]) of exactly n*d, k*d and d*d finite numbers, or
+ * arrays of rows (ts/check.ts `readState`, `readMatrix`); Trajectories are
+ * checked by trajectory.ts `checkTrajectory`; inputs are read during the call
+ * only and never written or kept; results are fresh typed arrays owned by the caller.
  * Arithmetic is float64.
  */
-import { show } from '../prng.js';
+import { checkInt, checkNumber, checkOptions, isFlatArray, rangeError, readMatrix, readState, readVector, typeError } from '../check.js';
+import type { MatrixLike, StateLike } from './alignment.js';
 import { symmetricEigen as jacobiEigen } from './linalg.js';
-import type { Trajectory } from './trajectory.js';
-import { applyB, cellLabels, checkInt, dotAt, readFlat, readMatrixOpt } from './cells.js';
+import { checkTrajectory, type Trajectory } from './trajectory.js';
+import { applyB, cellLabels, dotAt } from './cells.js';
 import { wolfeNearest } from './nearest.js';
+import { ldexp, maxAbs, shiftFor, shifted } from './scale.js';
 
 // ---------------------------------------------------------------------------
 // Theorem 4.2: the closed form of the PSD case
@@ -70,27 +74,23 @@ export interface ClosedFormOptions {
  * @param B d*d row-major, identity when undefined or null
  */
 export function closedFormPSD(
-  x0: ArrayLike<number>, n: number, d: number, vertices: ArrayLike<number>, k: number, gammas: ArrayLike<number>,
-  B?: ArrayLike<number> | null, opts?: ClosedFormOptions,
+  x0: StateLike, n: number, d: number, vertices: StateLike, k: number, gammas: ArrayLike<number>,
+  B?: MatrixLike, opts?: ClosedFormOptions,
 ): ClosedFormPSD {
   const nn = checkInt(n, 'n');
   const dd = checkInt(d, 'd');
   const kk = checkInt(k, 'k');
-  const X = readFlat(x0, nn * dd, 'x0', 'n*d');
-  const V = readFlat(vertices, kk * dd, 'vertices', 'k*d');
-  if (gammas === null || typeof gammas !== 'object' || typeof (gammas as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`gammas must be an array of step sizes γ_0..γ_{T−1}; got ${show(gammas)}`);
-  }
+  const X = readState(x0, nn, dd, 'x0').X;
+  const V = readState(vertices, kk, dd, 'vertices').X;
+  if (!isFlatArray(gammas)) throw typeError('gammas', 'an array of step sizes γ_0..γ_{T−1}', gammas);
   const T = gammas.length;
-  const minMargin = opts?.minMargin ?? 1e-9;
-  if (typeof minMargin !== 'number' || !(minMargin >= 0)) throw new RangeError(`opts.minMargin must be a number >= 0; got ${show(minMargin)}`);
-  if ((T + 1) * nn * dd > 2 ** 28) throw new RangeError(`(T+1)*n*d = ${(T + 1) * nn * dd} numbers is more than the supported 2^28`);
+  const o = checkOptions<ClosedFormOptions>(opts, 'options', ['minMargin']);
+  const minMargin = o.minMargin === undefined ? 1e-9 : checkNumber(o.minMargin, 'minMargin', { min: 0, allowInfinity: true });
+  if ((T + 1) * nn * dd > 2 ** 28) throw rangeError('gammas.length', `at most 2^28/(n*d) − 1 = ${Math.floor(2 ** 28 / (nn * dd)) - 1} steps ((T+1)*n*d numbers are returned)`, T);
   const factor = new Float64Array(T + 1);
   factor[0] = 1;
   for (let s = 0; s < T; s++) {
-    const g: unknown = gammas[s];
-    if (typeof g !== 'number') throw new TypeError(`gammas[${s}] must be a number in (0, 1]; got ${show(g)}`);
-    if (!(g > 0 && g <= 1)) throw new RangeError(`gammas[${s}] must be in (0, 1]; got ${show(g)}`);
+    const g = checkNumber((gammas as ArrayLike<unknown>)[s], `gammas[${s}]`, { min: 0, minExclusive: true, max: 1 });
     factor[s + 1] = (factor[s] as number) * (1 - g);
   }
   const { label: sigma, margin } = cellLabels(X, nn, dd, V, kk, B);
@@ -130,8 +130,11 @@ export interface ClosedFormDeviation {
  * [0, cf.steps]). Tokens with usable[i] = 0 are skipped.
  */
 export function closedFormDeviation(tr: Trajectory, cf: ClosedFormPSD): ClosedFormDeviation {
-  checkTrajectory(tr, 'tr');
-  if (tr.n !== cf.n || tr.d !== cf.d) throw new RangeError(`tr has n = ${tr.n}, d = ${tr.d} but the closed form has n = ${cf.n}, d = ${cf.d}`);
+  checkTrajectory(tr);
+  if (cf === null || typeof cf !== 'object' || !(cf.positions instanceof Float64Array) || !(cf.usable instanceof Uint8Array)) {
+    throw typeError('cf', 'a ClosedFormPSD (the result of closedFormPSD)', cf);
+  }
+  if (tr.n !== cf.n || tr.d !== cf.d) throw rangeError('tr', `n = ${cf.n}, d = ${cf.d} as the closed form`, `n = ${tr.n}, d = ${tr.d}`);
   const { n, d, count } = tr;
   const per = new Float64Array(count);
   let max = 0;
@@ -141,7 +144,7 @@ export function closedFormDeviation(tr: Trajectory, cf: ClosedFormPSD): ClosedFo
   for (let i = 0; i < n; i++) compared += cf.usable[i] as number;
   for (let s = 0; s < count; s++) {
     const t = tr.times[s] as number;
-    if (!Number.isInteger(t) || t < 0 || t > cf.steps) throw new RangeError(`tr.times[${s}] = ${t} is outside the closed form's steps 0..${cf.steps}`);
+    if (!Number.isInteger(t) || t < 0 || t > cf.steps) throw rangeError(`tr.times[${s}]`, `an integer step of the closed form, in [0, ${cf.steps}]`, t);
     let worst = 0;
     for (let i = 0; i < n; i++) {
       if (cf.usable[i] === 0) continue;
@@ -158,16 +161,6 @@ export function closedFormDeviation(tr: Trajectory, cf: ClosedFormPSD): ClosedFo
     per[s] = worst;
   }
   return { perSnapshot: per, max, worstSnapshot, worstToken, compared };
-}
-
-function checkTrajectory(tr: unknown, name: string): asserts tr is Trajectory {
-  const t = tr as Partial<Trajectory> | null;
-  if (t === null || typeof t !== 'object' || typeof t.n !== 'number' || typeof t.d !== 'number' || typeof t.count !== 'number' || !t.data || !t.times) {
-    throw new TypeError(`${name} must be a Trajectory { n, d, count, times, data } (e.g. Recorder.trajectory()); got ${show(tr)}`);
-  }
-  if (t.data.length < t.count * t.n * t.d || t.times.length < t.count) {
-    throw new RangeError(`${name} holds fewer numbers than count*n*d = ${t.count * t.n * t.d} or fewer times than count = ${t.count}`);
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -191,17 +184,21 @@ export interface SymmetricEigen {
  *
  * @param S d*d row-major, symmetric to 1e-10 relative (RangeError otherwise; the symmetric part is used)
  */
-export function symmetricEigen(S: ArrayLike<number>, d: number): SymmetricEigen {
+export function symmetricEigen(S: MatrixLike, d: number): SymmetricEigen {
   const dd = checkInt(d, 'd');
-  const M = readFlat(S, dd * dd, 'S', 'd*d');
-  if ((S as ArrayLike<number>).length !== dd * dd) throw new RangeError(`S must have d*d = ${dd * dd} entries; got ${(S as ArrayLike<number>).length}`);
+  if (S === null || S === undefined) throw typeError('S', 'a d×d symmetric matrix (flat row-major or rows)', S);
+  return eigenOf(readMatrix(S, dd, 'S') as Float64Array, dd, 'S');
+}
+
+/** symmetricEigen of a checked d×d matrix M (overwritten by its symmetric part); `name` names it in the symmetry error. */
+function eigenOf(M: Float64Array, dd: number, name: string): SymmetricEigen {
   let scale = 0;
   for (let q = 0; q < dd * dd; q++) scale = Math.max(scale, Math.abs(M[q] as number));
   for (let r = 0; r < dd; r++) {
     for (let c = r + 1; c < dd; c++) {
       const a = M[r * dd + c] as number;
       const b = M[c * dd + r] as number;
-      if (Math.abs(a - b) > 1e-10 * scale) throw new RangeError(`S must be symmetric; S[${r}][${c}] = ${a} but S[${c}][${r}] = ${b}`);
+      if (Math.abs(a - b) > 1e-10 * scale) throw rangeError(`${name}[${r}][${c}]`, `${name}[${c}][${r}] = ${b} (${name} symmetric to 1e-10 relative)`, a);
       M[r * dd + c] = M[c * dd + r] = 0.5 * (a + b);
     }
   }
@@ -219,7 +216,7 @@ export function symmetricEigen(S: ArrayLike<number>, d: number): SymmetricEigen 
 }
 
 /** λ_max of a symmetric d×d matrix (Jacobi; see `symmetricEigen`). */
-export function lambdaMax(S: ArrayLike<number>, d: number): number {
+export function lambdaMax(S: MatrixLike, d: number): number {
   const e = symmetricEigen(S, d);
   return e.values[e.values.length - 1] as number;
 }
@@ -268,22 +265,34 @@ export interface HullDistanceOptions {
  *
  * @param points m*d row-major (read only); z: d numbers
  */
-export function hullDistance(points: ArrayLike<number>, m: number, d: number, z: ArrayLike<number>, opts?: HullDistanceOptions): HullDistance {
+export function hullDistance(points: StateLike, m: number, d: number, z: ArrayLike<number>, opts?: HullDistanceOptions): HullDistance {
   const mm = checkInt(m, 'm');
   const dd = checkInt(d, 'd');
-  const P = readFlat(points, mm * dd, 'points', 'm*d');
-  const Z = readFlat(z, dd, 'z', 'd');
-  const o = opts ?? {};
-  const num = (v: unknown, name: string, dflt: number): number => {
-    if (v === undefined) return dflt;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`opts.${name} must be a number; got ${show(v)}`);
-    return v;
-  };
-  const tol = num(o.tolerance, 'tolerance', NaN);
-  if (!Number.isNaN(tol) && !(tol >= 0)) throw new RangeError(`opts.tolerance must be >= 0; got ${show(tol)}`);
-  const maxIt = num(o.maxIterations, 'maxIterations', 50 * (mm + dd));
-  if (!(maxIt >= 0)) throw new RangeError(`opts.maxIterations must be >= 0; got ${show(maxIt)}`);
-  return nearestPoint(P, mm, dd, Z, tol, maxIt, num(o.stopBelow, 'stopBelow', -Infinity), num(o.stopAbove, 'stopAbove', Infinity));
+  const P0 = readState(points, mm, dd, 'points').X;
+  const Z0 = readVector(z, dd, 'z');
+  const o = checkOptions<HullDistanceOptions>(opts, 'options', ['tolerance', 'maxIterations', 'stopBelow', 'stopAbove']);
+  const tol = o.tolerance === undefined ? NaN : checkNumber(o.tolerance, 'tolerance', { min: 0 });
+  const maxIt = o.maxIterations === undefined ? 50 * (mm + dd) : checkNumber(o.maxIterations, 'maxIterations', { min: 0, allowInfinity: true });
+  const below = o.stopBelow === undefined ? -Infinity : checkNumber(o.stopBelow, 'stopBelow');
+  const above = o.stopAbove === undefined ? Infinity : checkNumber(o.stopAbove, 'stopAbove', { allowInfinity: true });
+  // one power-of-two shift for the points and z (scale.ts): no squared distance over- or underflows
+  const shift = shiftFor(Math.max(maxAbs(P0), maxAbs(Z0)));
+  if (shift === 0) return nearestPoint(P0, mm, dd, Z0, tol, maxIt, below, above);
+  const tolS = Number.isNaN(tol) ? NaN : ldexp(tol, shift);
+  // the default tolerance 1e-12·max(1, scale) is taken in the caller's units
+  let tolUsed = tolS;
+  if (Number.isNaN(tol)) {
+    let far = 0;
+    for (let r = 0; r < mm; r++) {
+      let s2 = 0;
+      for (let c = 0; c < dd; c++) s2 += (ldexp(P0[r * dd + c] as number, shift) - ldexp(Z0[c] as number, shift)) ** 2;
+      far = Math.max(far, Math.sqrt(s2));
+    }
+    tolUsed = 1e-12 * Math.max(ldexp(1, shift), far);
+  }
+  const r = nearestPoint(shifted(P0, shift), mm, dd, shifted(Z0, shift), tolUsed, maxIt, ldexp(below, shift), ldexp(above, shift));
+  for (let c = 0; c < dd; c++) r.point[c] = ldexp(r.point[c] as number, -shift);
+  return { ...r, distance: ldexp(r.distance, -shift), lower: ldexp(r.lower, -shift) };
 }
 
 /**
@@ -352,22 +361,21 @@ export interface StateList {
 }
 
 function asSnapshots(source: Trajectory | StateList, name: string): { n: number; d: number; count: number; at: (s: number) => ArrayLike<number>; time: (s: number) => number } {
-  if (source === null || typeof source !== 'object') throw new TypeError(`${name} must be a Trajectory or { n, d, states }; got ${show(source)}`);
+  if (source === null || typeof source !== 'object') throw typeError(name, 'a Trajectory or { n, d, states, times? }', source);
   if ('states' in source) {
     const n = checkInt(source.n, `${name}.n`);
     const d = checkInt(source.d, `${name}.d`);
-    if (!Array.isArray(source.states)) throw new TypeError(`${name}.states must be an array of states; got ${show(source.states)}`);
-    const states = source.states;
-    states.forEach((x, s) => {
-      if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') throw new TypeError(`${name}.states[${s}] must be a flat array of n*d numbers; got ${show(x)}`);
-      if (x.length < n * d) throw new RangeError(`${name}.states[${s}] must hold n*d = ${n * d} numbers; got length ${x.length}`);
-    });
+    if (!Array.isArray(source.states)) throw typeError(`${name}.states`, 'an array of states (each n*d numbers)', source.states);
+    if (source.states.length < 1) throw rangeError(`${name}.states.length`, 'at least 1 (X(0))', 0);
+    const states = source.states.map((x, s) => readState(x, n, d, `${name}.states[${s}]`).X);
     const times = source.times;
-    if (times !== undefined && times.length < states.length) throw new RangeError(`${name}.times must have one entry per state (${states.length}); got ${times.length}`);
-    return { n, d, count: states.length, at: (s) => states[s] as ArrayLike<number>, time: (s) => (times === undefined ? s : (times[s] as number)) };
+    if (times !== undefined) {
+      if (!isFlatArray(times)) throw typeError(`${name}.times`, 'an array of step indices, one per state', times);
+      if (times.length !== states.length) throw rangeError(`${name}.times.length`, `states.length = ${states.length}`, times.length);
+    }
+    return { n, d, count: states.length, at: (s) => states[s] as Float64Array, time: (s) => (times === undefined ? s : (times[s] as number)) };
   }
-  checkTrajectory(source, name);
-  const tr = source;
+  const tr = checkTrajectory(source, name);
   const len = tr.n * tr.d;
   return { n: tr.n, d: tr.d, count: tr.count, at: (s) => tr.data.subarray(s * len, (s + 1) * len), time: (s) => tr.times[s] as number };
 }
@@ -387,24 +395,23 @@ function asSnapshots(source: Trajectory | StateList, name: string): { n: number;
  * @param Bstar B_*: d*d row-major symmetric (to 1e-10 relative), or a
  *   function τ ↦ B_*^τ for a shrinking schedule (λ_max is taken at τ = 0)
  */
-export function nsdEnergyBound(source: Trajectory | StateList, Bstar: ArrayLike<number> | ((t: number) => ArrayLike<number>)): NsdBoundReport {
+export function nsdEnergyBound(source: Trajectory | StateList, Bstar: MatrixLike | ((t: number) => MatrixLike)): NsdBoundReport {
   const src = asSnapshots(source, 'source');
   const { n, d, count } = src;
-  if (count < 1) throw new RangeError('source must hold at least one state (X(0))');
-  if (src.time(0) !== 0) throw new RangeError(`source must start at step 0 (K(0) is its first state); its first time is ${src.time(0)}`);
+  if (src.time(0) !== 0) throw rangeError('source times[0]', '0 (K(0) is the first state)', src.time(0));
   const matrixAt = (t: number): Float64Array => {
     const M = typeof Bstar === 'function' ? Bstar(t) : Bstar;
     const name = typeof Bstar === 'function' ? `Bstar(${t})` : 'Bstar';
-    if (M === null || M === undefined) throw new TypeError(`${name} must be a d*d matrix; got ${show(M)}`);
-    return readMatrixOpt(M, d, name) as Float64Array;
+    if (M === null || M === undefined) throw typeError(name, 'a d×d matrix (flat row-major or rows)', M);
+    return readMatrix(M, d, name) as Float64Array;
   };
-  if (typeof Bstar !== 'function' && (Bstar === null || Bstar === undefined)) throw new TypeError(`Bstar must be a d*d matrix or a function of t; got ${show(Bstar)}`);
+  if (typeof Bstar !== 'function' && (Bstar === null || Bstar === undefined)) throw typeError('Bstar', 'a d×d matrix or a function of t', Bstar);
   const B0 = matrixAt(0);
-  const eig = symmetricEigen(B0, d);
+  const eig = eigenOf(Float64Array.from(B0), d, 'Bstar');
   const lmax = eig.values[d - 1] as number;
   const lmin = eig.values[0] as number;
 
-  const X0 = readFlat(src.at(0), n * d, 'source state 0', 'n*d');
+  const X0 = Float64Array.from(src.at(0));
   let diam2 = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -428,7 +435,7 @@ export function nsdEnergyBound(source: Trajectory | StateList, Bstar: ArrayLike<
   let prevM = B0;
   for (let s = 1; s < count; s++) {
     const tau = src.time(s);
-    if (!Number.isInteger(tau) || tau <= prevTime) throw new RangeError(`source times must be increasing integers from 0; time ${s} is ${show(tau)} after ${prevTime}`);
+    if (!Number.isInteger(tau) || tau <= prevTime) throw rangeError(`source times[${s}]`, `an integer > ${prevTime} (increasing integer steps from 0)`, tau);
     const M = typeof Bstar === 'function' ? matrixAt(tau) : B0;
     if (typeof Bstar === 'function') {
       // shrinking: B^{prev} − B^{tau} ⪰ 0
@@ -439,7 +446,7 @@ export function nsdEnergyBound(source: Trajectory | StateList, Bstar: ArrayLike<
         sc = Math.max(sc, Math.abs(prevM[q2] as number));
       }
       for (let r = 0; r < d; r++) for (let c = r + 1; c < d; c++) D[r * d + c] = D[c * d + r] = 0.5 * ((D[r * d + c] as number) + (D[c * d + r] as number));
-      const low = symmetricEigen(D, d).values[0] as number;
+      const low = eigenOf(D, d, `Bstar(${prevTime}) − Bstar(${tau})`).values[0] as number;
       if (low < -1e-12 * Math.max(sc, 1e-300)) notShrinking.push(prevTime);
       prevM = M;
     }

@@ -3,12 +3,18 @@
  * vertices"): its vertices in any dimension, and its edges and faces for
  * drawing when d ≤ 3.
  *
- * Input everywhere: `x` is a flat row-major array of n·d numbers (token i at
- * x[i*d .. i*d+d)): a Float64Array, a Float32Array (e.g. a zero-copy
- * Simulation view), or a plain number array. It is read during the call only,
- * never written and never kept; a wasm view stays valid because nothing here
- * calls into the kernel. Every result is a fresh typed array owned by the
- * caller.
+ * Input everywhere: `x` is a flat row-major array of exactly n·d finite
+ * numbers (token i at x[i*d .. i*d+d)): a Float64Array, a Float32Array (e.g.
+ * a zero-copy Simulation view), or a plain number array; or n rows of d
+ * numbers. It is checked by check.ts `readState` (TypeError / RangeError
+ * naming the argument and the value), read during the call only, never
+ * written and never kept; a wasm view stays valid because nothing here calls
+ * into the kernel. Every result is a fresh typed array owned by the caller.
+ *
+ * Scale: a state whose largest |coordinate| lies outside [2^-128, 2^128] is
+ * first multiplied by a power of two (ts/analysis/scale.ts; exact), so the
+ * squared norms and predicate products below never over- or underflow and
+ * the answer is the same at every scale (e.g. 1e-200·x and 1e160·x).
  *
  * Conventions (identical for every d):
  *   - Coincident tokens are merged first, by EXACT equality of all
@@ -51,7 +57,9 @@
 import { aklToussaint, monotoneChain, rotateToMin } from './hull2d.js';
 import { hull3d } from './hull3d.js';
 import { lpVertexFlags, type LpStats } from './extreme.js';
-import { show } from '../prng.js';
+import { checkBool, checkNumber, checkOptions, readState, typeError } from '../check.js';
+import { normalise } from './scale.js';
+import type { StateLike } from './alignment.js';
 
 /** Default relative tolerance of the affine-span reduction (d > 3) and of `affineDimension`. */
 export const AFFINE_TOLERANCE = 1e-10;
@@ -83,42 +91,17 @@ export interface HullGeometry {
 }
 
 // ---------------------------------------------------------------------------
-// validation
+// input
 
 /**
- * Validate a flat point array and its shape; throws TypeError / RangeError
- * naming the argument and the bad value. Returns nothing. @internal
+ * A validated state (check.ts `readState`: flat n*d or n rows of d finite
+ * numbers), normalised by a power of two (scale.ts) so that no squared norm
+ * or predicate product over- or underflows. @internal
  */
-export function checkPoints(x: unknown, n: unknown, d: unknown, names: { x: string; n: string; d: string } = { x: 'x', n: 'n', d: 'd' }): void {
-  checkCount(names.n, n);
-  checkCount(names.d, d);
-  if (typeof x !== 'object' || x === null || typeof (x as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`${names.x} must be an array-like of numbers (Float64Array, Float32Array or number[]), got ${show(x)}`);
-  }
-  const arr = x as ArrayLike<unknown>;
-  const len = (n as number) * (d as number);
-  if (arr.length < len) {
-    throw new RangeError(`${names.x}.length must be >= ${names.n}*${names.d} = ${len}, got ${arr.length}`);
-  }
-  for (let k = 0; k < len; k++) {
-    const v = arr[k];
-    if (typeof v !== 'number') throw new TypeError(`${names.x}[${k}] must be a number, got ${show(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${names.x}[${k}] must be finite, got ${show(v)}`);
-  }
-}
-
-/** Integer ≥ 1 check naming the argument. @internal */
-export function checkCount(name: string, v: unknown): void {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be an integer >= 1, got ${show(v)} (${v === null ? 'null' : typeof v})`);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${show(v)}`);
-}
-
-/** The first n·d values of x as a Float64Array (x itself when it already is one of exactly that length or longer: read only). @internal */
-export function asFloat64(x: ArrayLike<number>, len: number): Float64Array {
-  if (x instanceof Float64Array) return x.length === len ? x : x.subarray(0, len);
-  const out = new Float64Array(len);
-  for (let k = 0; k < len; k++) out[k] = x[k] as number;
-  return out;
+export function readPoints(x: unknown, n: unknown, d: unknown, name = 'x'): { P: Float64Array; n: number; d: number; shift: number } {
+  const s = readState(x, n, d, name);
+  const { P, shift } = normalise(s.X);
+  return { P, n: s.n, d: s.d, shift };
 }
 
 // ---------------------------------------------------------------------------
@@ -451,7 +434,7 @@ export function project(p: Float64Array, s: number, rows: Int32Array, span: Affi
 // the hull in row numbers
 
 /** Internal result: vertices/edges/faces in row numbers of p. */
-interface RowHull {
+export interface RowHull {
   dim: number;
   vertices: Int32Array; // ascending rows
   edges: Int32Array;
@@ -608,15 +591,18 @@ function compact(p: Float64Array, s: number, rows: Int32Array): Float64Array {
   return out;
 }
 
-function hullRows(x: ArrayLike<number>, n: number, d: number): RowHull {
-  const p = asFloat64(x, n * d);
+/**
+ * The hull of a normalised state P (n rows of d, from `readPoints`), in token
+ * indices: vertices ascending, and edges, faces and the 2D polygon. @internal
+ */
+export function hullRows(P: Float64Array, n: number, d: number): RowHull {
   if (d === 1) {
     const all = new Int32Array(n);
     for (let r = 0; r < n; r++) all[r] = r;
-    return hull1d(p, 1, all);
+    return hull1d(P, 1, all);
   }
-  if (d === 2) return hull2dRows(p, n);
-  return hullOfRows(p, d, distinctRows(p, d, n), { forceLp: false, prefilter: true, stats: undefined });
+  if (d === 2) return hull2dRows(P, n);
+  return hullOfRows(P, d, distinctRows(P, d, n), { forceLp: false, prefilter: true, stats: undefined });
 }
 
 // ---------------------------------------------------------------------------
@@ -625,19 +611,23 @@ function hullRows(x: ArrayLike<number>, n: number, d: number): RowHull {
 /**
  * Token indices of the vertices of conv{x_1..x_n}, ascending, one index
  * (the lowest) per distinct location; points on edges or faces are not
- * vertices. Conventions and methods per dimension: module header.
+ * vertices. Conventions and methods per dimension: module header. The
+ * answer does not depend on the scale of x: coordinates are normalised by a
+ * power of two first (exact), so 2^k·x gives the same indices for every k
+ * and 1e±300·x the same up to the rounding of that product.
  *
- * @param x n·d numbers, row-major (Float64Array, Float32Array or number[]); read only, not kept
+ * @param x n·d numbers, row-major (Float64Array, Float32Array or number[]),
+ *   or n rows of d numbers; read only, not kept
  * @param n number of tokens, integer ≥ 1
  * @param d dimension, integer ≥ 1
  * @returns a fresh Int32Array (length ≥ 1)
- * @throws TypeError / RangeError for a bad n, d, a short x or a non-finite
- *   value (the message names the argument and the value); never for
+ * @throws TypeError / RangeError (check.ts `readState`) for a bad n or d, an
+ *   x that is not exactly n·d numbers, or a non-finite value; never for
  *   degenerate geometry.
  */
-export function hullVertices(x: ArrayLike<number>, n: number, d: number): Int32Array {
-  checkPoints(x, n, d);
-  return hullRows(x, n, d).vertices;
+export function hullVertices(x: StateLike, n: number, d: number): Int32Array {
+  const s = readPoints(x, n, d);
+  return hullRows(s.P, s.n, s.d).vertices;
 }
 
 /** Options of `hullVerticesLP`. */
@@ -654,12 +644,14 @@ export interface HullLpOptions {
  * and reducing to the affine span), whatever d is. Slower; exposed so the
  * LP path can be checked against the exact 2D and 3D hulls.
  *
- * @throws as `hullVertices`
+ * @throws as `hullVertices`, and TypeError for an unknown or mistyped option
  */
-export function hullVerticesLP(x: ArrayLike<number>, n: number, d: number, options: HullLpOptions = {}): Int32Array {
-  checkPoints(x, n, d);
-  const p = asFloat64(x, n * d);
-  return hullOfRows(p, d, distinctRows(p, d, n), { forceLp: true, prefilter: options.prefilter !== false, stats: options.stats }).vertices;
+export function hullVerticesLP(x: StateLike, n: number, d: number, options: HullLpOptions = {}): Int32Array {
+  const o = checkOptions<HullLpOptions>(options, 'options', ['stats', 'prefilter']);
+  const prefilter = checkBool(o.prefilter, 'prefilter', true);
+  if (o.stats !== undefined && (o.stats === null || typeof o.stats !== 'object')) throw typeError('stats', 'an LpStats object of counters', o.stats);
+  const { P, n: nn, d: dd } = readPoints(x, n, d);
+  return hullOfRows(P, dd, distinctRows(P, dd, nn), { forceLp: true, prefilter, stats: o.stats }).vertices;
 }
 
 export type { LpStats } from './extreme.js';
@@ -669,31 +661,36 @@ export type { LpStats } from './extreme.js';
  * outward triangles, for drawing. Layouts in `HullGeometry`. For d > 3 only
  * `dim` and `vertices` are filled (edges and faces are empty).
  *
- * @param x n·d numbers, row-major; read only, not kept
+ * @param x n·d numbers, row-major, or n rows of d; read only, not kept
  * @returns fresh typed arrays owned by the caller
  * @throws as `hullVertices`
  */
-export function hullGeometry(x: ArrayLike<number>, n: number, d: number): HullGeometry {
-  checkPoints(x, n, d);
-  const h = hullRows(x, n, d);
-  if (d > 3) return { dim: h.dim, vertices: h.vertices, edges: new Int32Array(0), faces: new Int32Array(0) };
+export function hullGeometry(x: StateLike, n: number, d: number): HullGeometry {
+  const s = readPoints(x, n, d);
+  const h = hullRows(s.P, s.n, s.d);
+  if (s.d > 3) return { dim: h.dim, vertices: h.vertices, edges: new Int32Array(0), faces: new Int32Array(0) };
   return { dim: h.dim, vertices: h.vertices, edges: h.edges, faces: h.faces };
+}
+
+/** The CCW polygon of a normalised 2D state (see `hullPolygon`). @internal */
+export function polygonRows(P: Float64Array, n: number): Int32Array {
+  const h = hullRows(P, n, 2);
+  return rotateToMin(h.polygon ?? h.vertices);
 }
 
 /**
  * 2D only (d = 2): the hull vertices in counter-clockwise order, starting at
  * the lowest token index. A segment gives its 2 endpoints (lowest first), a
- * single location gives one index. Exact (robust orient2d).
+ * single location gives one index. Exact (robust orient2d) at every scale.
  *
- * @param x 2n numbers (x_0, y_0, x_1, y_1, …); read only, not kept
+ * @param x 2n numbers (x_0, y_0, x_1, y_1, …) or n rows of 2; read only, not kept
  * @param n number of tokens, integer ≥ 1
  * @returns a fresh Int32Array
  * @throws as `hullVertices`
  */
-export function hullPolygon(x: ArrayLike<number>, n: number): Int32Array {
-  checkPoints(x, n, 2);
-  const h = hullRows(x, n, 2);
-  return rotateToMin(h.polygon ?? h.vertices);
+export function hullPolygon(x: StateLike, n: number): Int32Array {
+  const s = readPoints(x, n, 2);
+  return polygonRows(s.P, s.n);
 }
 
 /**
@@ -703,17 +700,16 @@ export function hullPolygon(x: ArrayLike<number>, n: number): Int32Array {
  * The hull functions use the same reduction with the default tol for
  * d > 3 (and for exactly degenerate sets in d = 3); in d ≤ 3 their `dim` is
  * exact and can exceed this value for nearly flat sets.
- * 0 when all points coincide; at most min(d, distinct − 1).
+ * 0 when all points coincide; at most min(d, distinct − 1). Scale-invariant
+ * as `hullVertices`.
  *
  * @param tol relative tolerance, finite and ≥ 0 (default `AFFINE_TOLERANCE` = 1e-10)
- * @throws as `hullVertices`, and RangeError for a bad tol
+ * @throws as `hullVertices`, and TypeError / RangeError for a bad tol
  */
-export function affineDimension(x: ArrayLike<number>, n: number, d: number, tol: number = AFFINE_TOLERANCE): number {
-  checkPoints(x, n, d);
-  if (typeof tol !== 'number') throw new TypeError(`tol must be a finite number >= 0, got ${show(tol)}`);
-  if (!Number.isFinite(tol) || tol < 0) throw new RangeError(`tol must be a finite number >= 0, got ${show(tol)}`);
-  const p = asFloat64(x, n * d);
-  const reps = distinctRows(p, d, n);
+export function affineDimension(x: StateLike, n: number, d: number, tol: number = AFFINE_TOLERANCE): number {
+  const tl = checkNumber(tol, 'tol', { min: 0 });
+  const { P, n: nn, d: dd } = readPoints(x, n, d);
+  const reps = distinctRows(P, dd, nn);
   if (reps.length === 1) return 0;
-  return affineSpan(p, d, reps, tol).dim;
+  return affineSpan(P, dd, reps, tl).dim;
 }

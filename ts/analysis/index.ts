@@ -14,7 +14,7 @@ export type { Diameter } from './support.js';
 
 // Alignment structure (alignment.ts, leaders.ts, strips.ts, s1s2.ts)
 export { alignmentRow, neighbourhoods, neighbourhoodSizes, DEFAULT_TIE_TOLERANCE } from './alignment.js';
-export type { MatrixLike, Gap, NeighbourhoodOptions, Neighbourhoods } from './alignment.js';
+export type { MatrixLike, StateLike, Gap, NeighbourhoodOptions, Neighbourhoods } from './alignment.js';
 export { leaders, strictLeaders, afzLeaders, attractors } from './leaders.js';
 export type { AttractorOptions } from './leaders.js';
 export { strip, stripLines2d } from './strips.js';

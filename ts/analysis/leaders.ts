@@ -10,8 +10,12 @@
  * a_ij = <A x_i, x_j> with A = I when absent or null. The AFZ code writes
  * x_i^T B x_j, which is A = B^T here (SPEC §0).
  *
- * Inputs: any flat row-major ArrayLike<number> (Float64Array read in place,
- * anything else copied once into a Float64Array), never mutated or kept.
+ * Inputs: a flat row-major array of exactly n*d finite numbers or n rows of d
+ * (check.ts `readState`; a Float64Array is read in place, anything else
+ * copied once into a Float64Array), never mutated or kept; A flat d*d or d
+ * rows of d (check.ts `readMatrix`), null for the identity. The tie tolerance
+ * τ defaults per precision (check.ts `defaultTieTolerance`): 1e-5 when x is
+ * a Float32Array, else 1e-12.
  * Results: fresh ascending Int32Arrays of token indices.
  *
  * Cost: one pass of O(n² d) over pairs, four rows at a time and O(n d) scratch.
@@ -19,7 +23,8 @@
  * exactly, so both orders give the same float64 value) and visits each pair
  * once. The row maxima are the same bits as the pure-TS backend computes.
  */
-import { alignmentBlock, checkMagnitude, checkTau, fmt, projectRows, readMatrix, readState, thresholdOf, type MatrixLike } from './alignment.js';
+import { checkBool, checkOptions, checkTieTolerance, readMatrix, readState } from '../check.js';
+import { alignmentBlock, checkMagnitude, overflowError, projectRows, thresholdOf, type MatrixLike, type StateLike } from './alignment.js';
 
 /** Per-row statistics of the alignment rows, excluding or splitting the diagonal. */
 interface RowStats {
@@ -39,7 +44,7 @@ interface RowStats {
 
 function rowStats(x: unknown, n: unknown, d: unknown, A: unknown): RowStats {
   const s = readState(x, n, d);
-  const M = readMatrix(A, s.d);
+  const M = readMatrix(A, s.d, 'A');
   const { X } = s;
   const nn = s.n;
   const dd = s.d;
@@ -52,7 +57,7 @@ function rowStats(x: unknown, n: unknown, d: unknown, A: unknown): RowStats {
   else generalPass(Q, X, nn, dd, diag, lowMax, highMax);
   for (let i = 0; i < nn; i++) {
     if (!Number.isFinite(diag[i]!) || lowMax[i] === Infinity || highMax[i] === Infinity) {
-      throw new RangeError(`the alignments of token ${i} overflow float64 (|<A x_i, x_j>| too large); rescale the tokens`);
+      throw overflowError(i);
     }
   }
   return { n: nn, d: dd, diag, lowMax, highMax, X, Q, symmetric: M === null };
@@ -139,12 +144,12 @@ function collect(n: number, keep: (i: number) => boolean): Int32Array {
  * alignment set), ascending. Duplicated and tied tokens are all leaders; a
  * token at the origin is a leader.
  *
- * @param x n*d row-major state (any array-like; read during the call only).
- * @param A d×d row-major alignment matrix; identity when absent or null.
- * @param tieTolerance τ >= 0; default 1e-12, use 1e-5 for f32 states.
+ * @param x n*d row-major state, or n rows of d (read during the call only).
+ * @param A d×d alignment matrix (flat row-major or rows); identity when absent or null.
+ * @param tieTolerance τ >= 0, finite; default 1e-5 when x is a Float32Array, else 1e-12.
  */
-export function leaders(x: ArrayLike<number>, n: number, d: number, A?: MatrixLike, tieTolerance = 1e-12): Int32Array {
-  const tau = checkTau(tieTolerance);
+export function leaders(x: StateLike, n: number, d: number, A?: MatrixLike, tieTolerance?: number): Int32Array {
+  const tau = checkTieTolerance(tieTolerance, x);
   const st = rowStats(x, n, d, A);
   return collect(st.n, (i) => {
     const m = rowMaxOf(st, i);
@@ -155,10 +160,11 @@ export function leaders(x: ArrayLike<number>, n: number, d: number, A?: MatrixLi
 /**
  * Strict leaders: C_i = {i} exactly, i.e. i is a leader and every other a_ij
  * lies below m_i − τ·max(1,|m_i|). A duplicate of x_i ties with it, so
- * neither is strict; with n = 1 the token is strict. Ascending.
+ * neither is strict; with n = 1 the token is strict. Ascending. Arguments
+ * as {@link leaders}.
  */
-export function strictLeaders(x: ArrayLike<number>, n: number, d: number, A?: MatrixLike, tieTolerance = 1e-12): Int32Array {
-  const tau = checkTau(tieTolerance);
+export function strictLeaders(x: StateLike, n: number, d: number, A?: MatrixLike, tieTolerance?: number): Int32Array {
+  const tau = checkTieTolerance(tieTolerance, x);
   const st = rowStats(x, n, d, A);
   return collect(st.n, (i) => {
     const m = rowMaxOf(st, i);
@@ -173,7 +179,7 @@ export function strictLeaders(x: ArrayLike<number>, n: number, d: number, A?: Ma
  * them (with B = A^T there). Of several coincident tokens only the first can
  * qualify. Ascending.
  */
-export function afzLeaders(x: ArrayLike<number>, n: number, d: number, A?: MatrixLike): Int32Array {
+export function afzLeaders(x: StateLike, n: number, d: number, A?: MatrixLike): Int32Array {
   const st = rowStats(x, n, d, A);
   return collect(st.n, (i) => st.diag[i]! > st.lowMax[i]! && st.diag[i]! >= st.highMax[i]!);
 }
@@ -192,13 +198,12 @@ export interface AttractorOptions {
  * Attractors: the union over tokens i of the hardmax argmax sets
  * C_i = { j : a_ij >= m_i − τ·max(1,|m_i|) } (all tied targets count),
  * ascending. The AFZ notebook takes np.argmax, i.e. only the first tied index.
- * Two O(n² d) passes (halved each with A = I).
+ * Two O(n² d) passes (halved each with A = I). x, A and τ as {@link leaders}.
  */
-export function attractors(x: ArrayLike<number>, n: number, d: number, A?: MatrixLike, tieTolerance = 1e-12, opts: AttractorOptions = {}): Int32Array {
-  const tau = checkTau(tieTolerance);
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`opts must be an object; got ${fmt(opts)}`);
-  const othersOnly = opts.othersOnly ?? false;
-  if (typeof othersOnly !== 'boolean') throw new TypeError(`othersOnly must be true or false; got ${fmt(othersOnly)}`);
+export function attractors(x: StateLike, n: number, d: number, A?: MatrixLike, tieTolerance?: number, opts: AttractorOptions = {}): Int32Array {
+  const tau = checkTieTolerance(tieTolerance, x);
+  const o = checkOptions<AttractorOptions>(opts, 'options', ['othersOnly']);
+  const othersOnly = checkBool(o.othersOnly, 'othersOnly', false);
   const st = rowStats(x, n, d, A);
   const { n: nn, d: dd, X, Q } = st;
   const thr = new Float64Array(nn);

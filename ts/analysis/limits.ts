@@ -3,27 +3,22 @@
  * §6 item 7): the class of each token's limit, the number of distinct limit
  * points, the "converged" test, and the "no finite-time convergence" check.
  *
- * Inputs are flat row-major arrays (token i at x[i*d .. i*d+d)) or a
- * Trajectory (snapshot s, token i, coordinate c at data[(s*n+i)*d+c]); they are
- * read, never mutated or kept. Results are fresh typed arrays and plain objects
+ * Inputs are flat row-major arrays of exactly n*d finite numbers (token i at
+ * x[i*d .. i*d+d)) or n rows of d (check.ts `readState`), or a Trajectory
+ * (snapshot s, token i, coordinate c at data[(s*n+i)*d+c]; trajectory.ts
+ * `checkTrajectory` refuses non-finite data, naming the snapshot and token);
+ * they are read, never mutated or kept. Options objects refuse unknown keys. Results are fresh typed arrays and plain objects
  * owned by the caller. Time is the step index t of `tr.times`, not the snapshot
  * index.
  */
-import { clusters } from './clusters.js';
-import {
-  checkState,
-  checkTrajectory,
-  defaultTol,
-  linearFit,
-  maxNorm,
-  nearestInHull,
-  optNumber,
-  precisionOf,
-  show,
-  ulp,
-} from './fit.js';
-import { hullGeometry, hullVertices } from './hull.js';
-import type { Trajectory } from './trajectory.js';
+import { checkInt, checkNumber, checkOneOf, checkOptions, readState } from '../check.js';
+import { clusters, clustersOf } from './clusters.js';
+import { defaultTol, fitRange, maxNorm, nearestInHull, precisionOf, ulp } from './fit.js';
+import { hullRows } from './hull.js';
+import { wolfeNearest } from './nearest.js';
+import { distanceBetween, ldexp, normAt, normalise } from './scale.js';
+import { checkTrajectory, type Trajectory } from './trajectory.js';
+import type { StateLike } from './alignment.js';
 
 // ---------------------------------------------------------------------------
 // Limit classification
@@ -91,10 +86,13 @@ export interface LimitOptions {
  * classification"). Tokens are grouped by single-linkage clusters at `tol`;
  * each cluster centroid c is then
  *   - a vertex (0) when its distance to the hull of the other centroids exceeds tol
- *     (an LP-free test: Wolfe's minimum-norm point, any dimension);
+ *     (LP-free: first a separating direction, c minus the mean of the centroids,
+ *     which certifies most vertices in one pass; otherwise Wolfe's minimum-norm
+ *     point, stopped as soon as its bounds decide against tol; a distance within
+ *     1e-14 of the set's extent of tol may go either way);
  *   - boundary non-vertex (1) when it lies within tol of the relative boundary
  *     of the centroids' hull: an edge of the polygon (affine dimension 2) or a
- *     facet triangle of the polytope (dimension 3, facets from hullGeometry);
+ *     facet triangle of the polytope (dimension 3, facets from the exact 3D hull);
  *   - interior (2) otherwise. A segment's (dimension 1) relative boundary is its
  *     two end vertices, so its non-vertex points are interior;
  *   - non-vertex (3) without the boundary/interior split when the centroids
@@ -103,37 +101,50 @@ export interface LimitOptions {
  * the polygon of a planar limit set in R^3 has an interior.
  * `distanceToVertex` is the distance from the centroid to the nearest vertex
  * centroid, and `barycentric` the centroid's position in its edge or facet triangle.
+ *
+ * Cost, with k clusters spanning `dim` dimensions: clustering O(n log n) for
+ * clustered states (see clusters.ts), then for dim ≤ 3 the exact hull of the
+ * centroids and a Wolfe test per hull vertex only; for dim > 3 one O(k·dim)
+ * direction test per centroid (O(k²·dim) in all, with a small constant: about
+ * 0.3 s for k = 2000 distinct points in dim = 50, where every centroid is a
+ * vertex) plus a Wolfe run for the centroids it leaves open.
+ * Scale-invariant: x is normalised by a power of two first (scale.ts), so
+ * 2^j·x with tol·2^j gives the same classes (distances times 2^j).
+ *
+ * @param x n*d row-major state, or n rows of d (check.ts `readState`)
+ * @param opts `tol`: a finite distance >= 0 (default 1e-6·max(1, R), R = max_i |x_i|)
  */
-export function limitClasses(x: ArrayLike<number>, n: number, d: number, opts: LimitOptions = {}): LimitClasses {
-  const fn = 'limitClasses';
-  checkState(fn, x, n, d);
-  const o = opts ?? {};
-  const R = maxNorm(x, n, d);
-  const tol = optNumber(fn, 'tol', o.tol, 1e-6 * Math.max(1, R), 0);
-  const cl = clusters(x, n, d, tol);
+export function limitClasses(x: StateLike, n: number, d: number, opts: LimitOptions = {}): LimitClasses {
+  const o = checkOptions<LimitOptions>(opts, 'options', ['tol']);
+  const tolIn = o.tol === undefined ? undefined : checkNumber(o.tol, 'tol', { min: 0 });
+  const s = readState(x, n, d);
+  const nn = s.n;
+  const dd = s.d;
+  const { P, shift } = normalise(s.X);
+  const sc = clustersOf(P, nn, dd, shift, tolIn);
+  const cl = sc.cl;
+  const tol = sc.tol;
+  const ts = sc.tolScaled; // tol in P's units
   const k = cl.count;
   const C = cl.centroids;
 
   // Orthonormal basis of the affine hull (pivoted Gram–Schmidt at tolerance tol).
-  const { dim, coords } = affineCoordinates(C, k, d, tol);
+  const { dim, coords } = affineCoordinates(C, k, dd, ts);
 
   // Vertex test: distance to the hull of the other centroids > tol.
-  let candidates: Int32Array;
-  if (k <= 1) candidates = Int32Array.from({ length: k }, (_, j) => j);
-  else if (dim === 0) candidates = new Int32Array([0]);
-  else if (dim <= 3) candidates = hullVertices(coords, k, dim);
-  else candidates = Int32Array.from({ length: k }, (_, j) => j);
   const isVertex = new Uint8Array(k);
-  if (k === 1) isVertex[0] = 1;
-  else if (dim === 0) isVertex[0] = 1; // cannot happen: distinct clusters are > tol apart
+  if (k === 1 || dim === 0) isVertex[0] = 1; // dim = 0 with k > 1 cannot happen: distinct clusters are > tol apart
   else {
+    const candidates = dim <= 3 ? hullRows(coords, k, dim).vertices : Int32Array.from({ length: k }, (_, j) => j);
+    const open = dim > 3 ? directionCertificates(coords, k, dim, ts, isVertex) : candidates;
     const others = new Int32Array(k - 1);
     const q = new Float64Array(dim);
-    for (const j of candidates) {
+    for (const j of open) {
+      if (isVertex[j] === 1) continue;
       let w = 0;
       for (let l = 0; l < k; l++) if (l !== j) others[w++] = l;
       for (let c = 0; c < dim; c++) q[c] = coords[j * dim + c] as number;
-      if (nearestInHull(coords, dim, q, others).distance > tol) isVertex[j] = 1;
+      if (separatedFromHull(coords, dim, q, others, ts)) isVertex[j] = 1;
     }
   }
   const vertexList: number[] = [];
@@ -156,8 +167,7 @@ export function limitClasses(x: ArrayLike<number>, n: number, d: number, opts: L
     vertexClusters.forEach((j, u) => {
       for (let c = 0; c < 3; c++) sub[u * 3 + c] = coords[j * 3 + c] as number;
     });
-    const g = hullGeometry(sub, vertexClusters.length, 3);
-    const faces = g.faces;
+    const faces = hullRows(sub, vertexClusters.length, 3).faces;
     pieces = new Int32Array(faces.length);
     for (let u = 0; u < faces.length; u++) pieces[u] = vertexClusters[faces[u] as number] as number;
     stride = 3;
@@ -172,11 +182,10 @@ export function limitClasses(x: ArrayLike<number>, n: number, d: number, opts: L
     }
     let best = Infinity;
     for (const v of vertexList) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += ((C[j * d + c] as number) - (C[v * d + c] as number)) ** 2;
-      if (s < best) best = s;
+      const s2 = distanceBetween(C, j * dd, C, v * dd, dd);
+      if (s2 < best) best = s2;
     }
-    clusterDistanceToVertex[j] = Math.sqrt(best);
+    clusterDistanceToVertex[j] = ldexp(best, -shift);
     if (!split) {
       clusterKind[j] = LIMIT_KIND.nonVertex;
       continue;
@@ -187,30 +196,33 @@ export function limitClasses(x: ArrayLike<number>, n: number, d: number, opts: L
     let found: FacePosition | null = null;
     for (let p = 0; p + stride <= pieces.length; p += stride) {
       const face = pieces.subarray(p, p + stride);
-      if (flatDistance(coords, dim, q, face) > tol) continue; // cheap reject: the edge's line / facet's plane is far
+      if (flatDistance(coords, dim, q, face) > ts) continue; // cheap reject: the edge's line / facet's plane is far
       const h = nearestInHull(coords, dim, q, face);
-      if (h.distance <= tol && (found === null || h.distance < found.distance)) {
+      if (h.distance <= ts && (found === null || h.distance < found.distance)) {
         found = { vertices: Int32Array.from(face), weights: h.weights, distance: h.distance };
       }
     }
     if (found) {
+      found.distance = ldexp(found.distance, -shift);
       clusterKind[j] = LIMIT_KIND.boundary;
       barycentric[j] = found;
     }
   }
 
-  const kind = new Uint8Array(n);
-  const distanceToVertex = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const kind = new Uint8Array(nn);
+  const distanceToVertex = new Float64Array(nn);
+  for (let i = 0; i < nn; i++) {
     const l = cl.labels[i] as number;
     kind[i] = clusterKind[l] as number;
     distanceToVertex[i] = clusterDistanceToVertex[l] as number;
   }
+  const centroids = Float64Array.from(C);
+  if (shift !== 0) for (let t = 0; t < centroids.length; t++) centroids[t] = ldexp(centroids[t] as number, -shift);
   return {
     clusters: k,
     labels: Int32Array.from(cl.labels),
     sizes: Int32Array.from(cl.sizes),
-    centroids: Float64Array.from(C),
+    centroids,
     kind,
     distanceToVertex,
     clusterKind,
@@ -223,15 +235,79 @@ export function limitClasses(x: ArrayLike<number>, n: number, d: number, opts: L
   };
 }
 
+const EPS = 2 ** -52;
+
+/**
+ * The cheap vertex certificate of `limitClasses` (dim > 3): centroid j is a
+ * vertex when u = c_j − mean separates it from every other centroid by more
+ * than tol (<u, c_j − c_l> > tol·|u| plus a rounding margin for all l ≠ j):
+ * then the hull of the others lies beyond that hyperplane, farther than tol.
+ * Marks the certified centroids in `isVertex` and returns the others. O(k²·dim)
+ * with an early exit at the first l that fails.
+ */
+function directionCertificates(coords: Float64Array, k: number, dim: number, tol: number, isVertex: Uint8Array): Int32Array {
+  const mean = new Float64Array(dim);
+  let M = 0;
+  for (let j = 0; j < k; j++) {
+    for (let c = 0; c < dim; c++) {
+      const v = coords[j * dim + c] as number;
+      mean[c] = (mean[c] as number) + v;
+      if (Math.abs(v) > M) M = Math.abs(v);
+    }
+  }
+  for (let c = 0; c < dim; c++) mean[c] = (mean[c] as number) / k;
+  const u = new Float64Array(dim);
+  const open: number[] = [];
+  for (let j = 0; j < k; j++) {
+    let u1 = 0;
+    let u2 = 0;
+    for (let c = 0; c < dim; c++) {
+      const v = (coords[j * dim + c] as number) - (mean[c] as number);
+      u[c] = v;
+      u1 += Math.abs(v);
+      u2 += v * v;
+    }
+    if (!(u2 > 0)) {
+      open.push(j);
+      continue;
+    }
+    let sj = 0;
+    for (let c = 0; c < dim; c++) sj += (u[c] as number) * (coords[j * dim + c] as number);
+    // every dot product is off by at most γ_dim·|u|₁·M; a difference of two by twice that
+    const need = tol * Math.sqrt(u2) + 4 * (dim + 2) * EPS * u1 * M;
+    let ok = true;
+    for (let l = 0; l < k && ok; l++) {
+      if (l === j) continue;
+      let sl = 0;
+      const o = l * dim;
+      for (let c = 0; c < dim; c++) sl += (u[c] as number) * (coords[o + c] as number);
+      if (!(sj - sl > need)) ok = false;
+    }
+    if (ok) isVertex[j] = 1;
+    else open.push(j);
+  }
+  return Int32Array.from(open);
+}
+
+/**
+ * Whether the point q is farther than tol from conv{coords rows `others`}:
+ * Wolfe's algorithm stopped as soon as its certified lower bound exceeds tol
+ * (far) or its distance is within tol plus its tolerance (1e-14 of the
+ * extent: near; the distance found then decides, so distances within that
+ * band above tol may go either way).
+ */
+function separatedFromHull(coords: Float64Array, dim: number, q: Float64Array, others: Int32Array, tol: number): boolean {
+  const r = wolfeNearest(coords, dim, q, { rows: others, relativeTolerance: 1e-14, stopAbove: tol, stopBelow: tol });
+  return r.lower > tol || r.distance > tol;
+}
+
 /**
  * Number of distinct limit points of a (final) state: the number of
- * single-linkage clusters at `tol` (default 1e-6·max(1, R)).
+ * single-linkage clusters at `tol` (a finite distance >= 0; default
+ * 1e-6·max(1, R)), as `clusters`.
  */
-export function distinctLimitPoints(x: ArrayLike<number>, n: number, d: number, tol?: number): number {
-  const fn = 'distinctLimitPoints';
-  checkState(fn, x, n, d);
-  const t = optNumber(fn, 'tol', tol, 1e-6 * Math.max(1, maxNorm(x, n, d)), 0);
-  return clusters(x, n, d, t).count;
+export function distinctLimitPoints(x: StateLike, n: number, d: number, tol?: number): number {
+  return clusters(x, n, d, tol === undefined ? undefined : checkNumber(tol, 'tol', { min: 0 })).count;
 }
 
 /**
@@ -305,11 +381,15 @@ function flatDistance(coords: Float64Array, dim: number, q: Float64Array, face: 
     return Math.abs(ex * ((q[1] as number) - (coords[a + 1] as number)) - ey * ((q[0] as number) - (coords[a] as number))) / len;
   }
   const c = (face[2] as number) * dim;
-  const u = [0, 1, 2].map((k) => (coords[b + k] as number) - (coords[a + k] as number));
-  const v = [0, 1, 2].map((k) => (coords[c + k] as number) - (coords[a + k] as number));
-  const nx = u[1]! * v[2]! - u[2]! * v[1]!;
-  const ny = u[2]! * v[0]! - u[0]! * v[2]!;
-  const nz = u[0]! * v[1]! - u[1]! * v[0]!;
+  const u0 = (coords[b] as number) - (coords[a] as number);
+  const u1 = (coords[b + 1] as number) - (coords[a + 1] as number);
+  const u2 = (coords[b + 2] as number) - (coords[a + 2] as number);
+  const v0 = (coords[c] as number) - (coords[a] as number);
+  const v1 = (coords[c + 1] as number) - (coords[a + 1] as number);
+  const v2 = (coords[c + 2] as number) - (coords[a + 2] as number);
+  const nx = u1 * v2 - u2 * v1;
+  const ny = u2 * v0 - u0 * v2;
+  const nz = u0 * v1 - u1 * v0;
   const len = Math.hypot(nx, ny, nz);
   if (!(len > 0)) return 0;
   return Math.abs(nx * ((q[0] as number) - (coords[a] as number)) + ny * ((q[1] as number) - (coords[a + 1] as number)) + nz * ((q[2] as number) - (coords[a + 2] as number))) / len;
@@ -373,35 +453,34 @@ export interface Convergence {
  * a numerical statement about the recorded window only.
  */
 export function convergence(tr: Trajectory, opts: ConvergenceOptions = {}): Convergence {
-  const fn = 'convergence';
-  checkTrajectory(fn, tr);
+  checkTrajectory(tr);
+  const o = checkOptions<ConvergenceOptions>(opts, 'options', ['tol', 'window']);
   const { n, d, count, data, times } = tr;
-  const o = opts ?? {};
-  const R = maxNorm(data, n, d, (count - 1) * n * d);
-  const tol = optNumber(fn, 'tol', o.tol, defaultTol(precisionOf(data), R), 0, false, true);
-  const window = o.window ?? 10;
-  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) {
-    throw new RangeError(`${fn}: window must be an integer >= 1; got ${show(window)}`);
-  }
+  const tol = o.tol === undefined
+    ? defaultTol(precisionOf(data), maxNorm(data, n, d, (count - 1) * n * d))
+    : checkNumber(o.tol, 'tol', { min: 0, minExclusive: true });
+  const window = o.window === undefined ? 10 : checkInt(o.window, 'window', 1);
+  return convergenceOf(tr, tol, window);
+}
+
+/** convergence on a checked trajectory and options. */
+function convergenceOf(tr: Trajectory, tol: number, window: number): Convergence {
+  const { n, d, count, data, times } = tr;
   const gaps = Math.max(0, count - 1);
   const maxStep = new Float64Array(gaps);
   let minMax = Infinity;
   const len = n * d;
   for (let s = 0; s < gaps; s++) {
-    let m2 = 0;
+    let m = 0;
     const a = s * len;
     const b = a + len;
     for (let i = 0; i < n; i++) {
-      let q = 0;
-      for (let c = 0; c < d; c++) {
-        const dv = (data[b + i * d + c] as number) - (data[a + i * d + c] as number);
-        q += dv * dv;
-      }
-      if (q > m2 || Number.isNaN(q)) m2 = q;
+      const q = distanceBetween(data, b + i * d, data, a + i * d, d);
+      if (q > m) m = q;
     }
-    const v = Math.sqrt(m2) / ((times[s + 1] as number) - (times[s] as number));
+    const v = m / ((times[s + 1] as number) - (times[s] as number));
     maxStep[s] = v;
-    if (v < minMax || Number.isNaN(v)) minMax = v;
+    if (v < minMax) minMax = v;
   }
   let converged = gaps >= window;
   for (let s = gaps - window; converged && s < gaps; s++) if (!((maxStep[s] as number) < tol)) converged = false;
@@ -502,27 +581,16 @@ export interface FiniteTimeReport {
  * snapshot's distance is 0 by definition and is never an arrival.
  */
 export function finiteTimeCheck(tr: Trajectory, opts: FiniteTimeOptions = {}): FiniteTimeReport {
-  const fn = 'finiteTimeCheck';
-  checkTrajectory(fn, tr);
+  checkTrajectory(tr);
+  const o = checkOptions<FiniteTimeOptions>(opts, 'options', ['limit', 'floorUlps', 'floorScale', 'from', 'minPoints']);
   const { n, d, count, data, times } = tr;
-  const o = opts ?? {};
   const len = n * d;
-  let target: ArrayLike<number>;
   const explicit = o.limit !== undefined;
-  if (explicit) {
-    checkState(fn, o.limit, n, d, 'limit');
-    target = o.limit as ArrayLike<number>;
-  } else {
-    target = data.subarray((count - 1) * len, count * len);
-  }
-  const floorUlps = optNumber(fn, 'floorUlps', o.floorUlps, 1e3, 0);
-  const from = optNumber(fn, 'from', o.from, times[0] as number, -Infinity);
-  const minPoints = o.minPoints ?? 3;
-  if (typeof minPoints !== 'number' || !Number.isInteger(minPoints) || minPoints < 2) {
-    throw new RangeError(`${fn}: minPoints must be an integer >= 2; got ${show(minPoints)}`);
-  }
-  const floorScale = o.floorScale ?? 'state';
-  if (floorScale !== 'state' && floorScale !== 'target') throw new TypeError(`${fn}: floorScale must be 'state' or 'target'; got ${show(floorScale)}`);
+  const target: ArrayLike<number> = explicit ? readState(o.limit, n, d, 'limit').X : data.subarray((count - 1) * len, count * len);
+  const floorUlps = o.floorUlps === undefined ? 1e3 : checkNumber(o.floorUlps, 'floorUlps', { min: 0 });
+  const from = o.from === undefined ? (times[0] as number) : checkNumber(o.from, 'from');
+  const minPoints = o.minPoints === undefined ? 3 : checkInt(o.minPoints, 'minPoints', 2);
+  const floorScale = checkOneOf(o.floorScale, 'floorScale', ['state', 'target'] as const, 'state');
   const precision = precisionOf(data);
   let s0 = 0;
   while (s0 < count && (times[s0] as number) < from) s0++;
@@ -542,18 +610,11 @@ export function finiteTimeCheck(tr: Trajectory, opts: FiniteTimeOptions = {}): F
   const ys = new Float64Array(count);
 
   for (let i = 0; i < n; i++) {
-    let tn = 0;
-    for (let c = 0; c < d; c++) tn += (target[i * d + c] as number) ** 2;
-    const fl = floorUlps * ulp(Math.max(Math.sqrt(tn), R0), precision);
+    const fl = floorUlps * ulp(Math.max(normAt(target, i * d, d), R0), precision);
     floor[i] = fl;
     let anyPositive = false;
     for (let s = s0; s < count; s++) {
-      let q = 0;
-      for (let c = 0; c < d; c++) {
-        const dv = (data[s * len + i * d + c] as number) - (target[i * d + c] as number);
-        q += dv * dv;
-      }
-      dist[s] = Math.sqrt(q);
+      dist[s] = distanceBetween(data, s * len + i * d, target, i * d, d);
       if (s < sEnd && (dist[s] as number) !== 0) anyPositive = true;
     }
     // exact arrival: a final run of zeros that starts before sEnd, preceded by a positive distance
@@ -576,7 +637,7 @@ export function finiteTimeCheck(tr: Trajectory, opts: FiniteTimeOptions = {}): F
         xs[s - a] = times[s] as number;
         ys[s - a] = Math.log(dist[s] as number);
       }
-      const f = linearFit(xs, ys, 0, m);
+      const f = fitRange(xs, ys, 0, m);
       slope[i] = f.slope;
       rate[i] = Math.exp(f.slope);
       r2[i] = f.r2;
@@ -590,7 +651,7 @@ export function finiteTimeCheck(tr: Trajectory, opts: FiniteTimeOptions = {}): F
   }
   const finiteTimeArrivals = arrivals.filter((r) => !r.rounding).length;
   let minMaxStep = NaN;
-  if (count > 1) minMaxStep = convergence(tr, { tol: Number.MAX_VALUE, window: 1 }).minMaxStep;
+  if (count > 1) minMaxStep = convergenceOf(tr, Number.MAX_VALUE, 1).minMaxStep;
   return {
     rate,
     slope,

@@ -21,15 +21,19 @@
  * forms (companion matrices, rotation blocks, trace and determinant).
  *
  * Ownership: inputs are read only and never kept; results are fresh arrays
- * owned by the caller. These are internal helpers: arguments are checked
- * for shape only.
+ * owned by the caller. The public ones (`symmetricEigen`, `realEigenvalues`)
+ * take an N×N matrix, flat row-major (exactly N*N finite numbers) or N rows
+ * of N, checked by ts/check.ts `readMatrix`.
  */
+import { checkInt, rangeError, readMatrix, typeError } from '../check.js';
 
 const EPS = 2 ** -52;
 
-function checkSquare(a: ArrayLike<number>, N: number, name: string): void {
-  if (!Number.isInteger(N) || N < 0) throw new RangeError(`${name}: size N must be an integer >= 0; got ${String(N)}`);
-  if (a.length < N * N) throw new RangeError(`${name}: the matrix must have N*N = ${N * N} entries; got ${a.length}`);
+/** An N×N matrix argument as a fresh Float64Array (check.ts `readMatrix`; null is refused here). */
+function readSquare(a: unknown, N: unknown, name = 'a'): { m: Float64Array; N: number } {
+  const n = checkInt(N, 'N', 0);
+  if (a === null || a === undefined) throw typeError(name, 'an N×N matrix (N*N row-major numbers or N rows of N)', a);
+  return { m: n === 0 ? new Float64Array(0) : (readMatrix(a, n, name) as Float64Array), N: n };
 }
 
 /** Eigen-decomposition of a symmetric matrix. */
@@ -46,10 +50,12 @@ export interface SymmetricEigen {
  * Eigenvalues and orthonormal eigenvectors of the symmetric part of the
  * N×N row-major matrix a (only (a + aᵀ)/2 is used), by cyclic Jacobi.
  */
-export function symmetricEigen(a: ArrayLike<number>, N: number): SymmetricEigen {
-  checkSquare(a, N, 'symmetricEigen');
+export function symmetricEigen(a: ArrayLike<number> | readonly (readonly number[])[], N: number): SymmetricEigen {
+  const sq = readSquare(a, N);
+  N = sq.N;
+  const A = sq.m;
   const m = new Float64Array(N * N);
-  for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) m[r * N + c] = 0.5 * ((a[r * N + c] as number) + (a[c * N + r] as number));
+  for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) m[r * N + c] = 0.5 * ((A[r * N + c] as number) + (A[c * N + r] as number));
   // v: columns are the eigenvectors (accumulated rotations)
   const v = new Float64Array(N * N);
   for (let k = 0; k < N; k++) v[k * N + k] = 1;
@@ -119,14 +125,10 @@ export interface RealEigenvalues {
  * hqr). Throws an Error if the iteration fails to converge (more than 60
  * iterations for one eigenvalue; never observed on finite input).
  */
-export function realEigenvalues(a: ArrayLike<number>, N: number): RealEigenvalues {
-  checkSquare(a, N, 'realEigenvalues');
-  const H = new Float64Array(N * N);
-  for (let k = 0; k < N * N; k++) {
-    const x = a[k] as number;
-    if (!Number.isFinite(x)) throw new RangeError(`realEigenvalues: entry ${k} (row ${Math.floor(k / N)}, column ${k % N}) must be finite; got ${String(x)}`);
-    H[k] = x;
-  }
+export function realEigenvalues(a: ArrayLike<number> | readonly (readonly number[])[], N: number): RealEigenvalues {
+  const sq = readSquare(a, N);
+  N = sq.N;
+  const H = sq.m;
   hessenberg(H, N);
   const d = new Float64Array(N);
   const e = new Float64Array(N);
@@ -337,8 +339,9 @@ function hqr(H: Float64Array, nn: number, d: Float64Array, e: Float64Array): voi
  * as in inverse iteration, return a large but finite solution).
  */
 export function solve(a: ArrayLike<number>, N: number, b: ArrayLike<number>): Float64Array {
-  checkSquare(a, N, 'solve');
-  const m = Float64Array.from({ length: N * N }, (_, k) => a[k] as number);
+  const sq = readSquare(a, N);
+  N = sq.N;
+  const m = sq.m;
   const x = Float64Array.from({ length: N }, (_, k) => b[k] as number);
   let norm = 0;
   for (let k = 0; k < N * N; k++) norm = Math.max(norm, Math.abs(m[k]!));
@@ -381,8 +384,9 @@ export function solve(a: ArrayLike<number>, N: number, b: ArrayLike<number>): Fl
  * positive.
  */
 export function inverseIteration(a: ArrayLike<number>, N: number, lambda: number): Float64Array {
-  checkSquare(a, N, 'inverseIteration');
-  const shifted = Float64Array.from({ length: N * N }, (_, k) => a[k] as number);
+  const sq = readSquare(a, N);
+  N = sq.N;
+  const shifted = sq.m;
   const mu = lambda + 1e-10 * Math.max(1, Math.abs(lambda));
   for (let k = 0; k < N; k++) shifted[k * N + k] = shifted[k * N + k]! - mu;
   // a fixed, generic start vector
@@ -408,7 +412,7 @@ export function inverseIteration(a: ArrayLike<number>, N: number, lambda: number
  * Returned as count×cols row-major (vector k in row k).
  */
 export function nullSpace(m: ArrayLike<number>, rows: number, cols: number, tol = 1e-10): { count: number; basis: Float64Array } {
-  if (m.length < rows * cols) throw new RangeError(`nullSpace: the matrix must have rows*cols = ${rows * cols} entries; got ${m.length}`);
+  if (m.length !== rows * cols) throw rangeError('m.length', `rows*cols = ${rows}*${cols} = ${rows * cols}`, m.length);
   const g = new Float64Array(cols * cols);
   let fro = 0;
   for (let r = 0; r < rows; r++) {

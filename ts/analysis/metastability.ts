@@ -13,7 +13,9 @@
  * Sources: a recorded Trajectory (ts/analysis/trajectory.ts) or a StateStream,
  * a callback handing out X(0), X(1), … one at a time (so a Monte Carlo run can
  * stop as soon as every token has left, without recording anything). States
- * are flat row-major n*d arrays, read during the call only.
+ * are flat row-major arrays of exactly n*d finite numbers (or n rows of d),
+ * checked with ts/check.ts `readState` as they arrive (a Trajectory by
+ * trajectory.ts `checkTrajectory`), read during the call only.
  *
  * Exit geometry, by dimension of the state:
  *   d = 1: an interval, exact.
@@ -32,9 +34,8 @@
  * A token is outside when its distance to the group hull is > ε (strictly; in
  * d = 2 up to the rounding of the distance).
  */
-import { show } from '../prng.js';
-import type { Trajectory } from './trajectory.js';
-import { checkInt } from './cells.js';
+import { checkInt, checkNumber, checkOneOf, checkOptions, isFlatArray, rangeError, readState, typeError } from '../check.js';
+import { checkTrajectory, type Trajectory } from './trajectory.js';
 import { hullPolygon } from './hull.js';
 import { pointPolygonDistance } from './hull2d.js';
 import { nearestPoint } from './frankwolfe.js';
@@ -91,60 +92,51 @@ interface Source {
 }
 
 function asSource(source: Trajectory | StateStream, maxSteps: number): Source {
-  if (source === null || typeof source !== 'object') throw new TypeError(`source must be a Trajectory or a StateStream { n, d, state(t) }; got ${show(source)}`);
-  const n = checkInt((source as { n?: unknown }).n, 'source.n');
-  const d = checkInt((source as { d?: unknown }).d, 'source.d');
+  if (source === null || typeof source !== 'object') throw typeError('source', 'a Trajectory or a StateStream { n, d, state(t) }', source);
   if (typeof (source as StateStream).state === 'function') {
     const st = source as StateStream;
+    const n = checkInt(st.n, 'source.n');
+    const d = checkInt(st.d, 'source.d');
     return {
       n, d, stream: true,
       next: (s) => {
         if (s > maxSteps) return null;
         const x = st.state(s);
         if (x === null || x === undefined) return null;
-        if (typeof x !== 'object' || typeof x.length !== 'number' || x.length < n * d) {
-          throw new RangeError(`source.state(${s}) must return n*d = ${n * d} numbers; got ${show(x)}`);
-        }
-        return { x, t: s };
+        return { x: readState(x, n, d, `source.state(${s})`).X, t: s };
       },
     };
   }
-  const tr = source as Trajectory;
-  if (typeof tr.count !== 'number' || !tr.data || !tr.times) {
-    throw new TypeError('source must be a Trajectory { n, d, count, times, data } or a StateStream { n, d, state(t) }');
-  }
-  if (tr.data.length < tr.count * n * d) throw new RangeError(`source.data holds ${tr.data.length} numbers, fewer than count*n*d = ${tr.count * n * d}`);
-  const len = n * d;
+  const tr = checkTrajectory(source, 'source');
+  const len = tr.n * tr.d;
   return {
-    n, d, stream: false,
+    n: tr.n, d: tr.d, stream: false,
     next: (s) => (s < tr.count ? { x: tr.data.subarray(s * len, (s + 1) * len), t: tr.times[s] as number } : null),
   };
 }
 
 function groupIndex(groups: unknown, n: number): { of: Int32Array; count: number } {
   if (groups === null || typeof groups !== 'object' || typeof (groups as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`groups must be a label per token (length n) or an array of token-index arrays; got ${show(groups)}`);
+    throw typeError('groups', 'a label per token (length n) or an array of token-index arrays', groups);
   }
   const g = groups as ArrayLike<unknown>;
   const of = new Int32Array(n).fill(-1);
   if (g.length > 0 && typeof g[0] === 'object' && g[0] !== null) {
     for (let a = 0; a < g.length; a++) {
       const list = g[a] as ArrayLike<unknown>;
-      if (list === null || typeof list !== 'object' || typeof list.length !== 'number') throw new TypeError(`groups[${a}] must be an array of token indices; got ${show(list)}`);
+      if (list === null || typeof list !== 'object' || typeof list.length !== 'number') throw typeError(`groups[${a}]`, 'an array of token indices', list);
       for (let b = 0; b < list.length; b++) {
-        const i = list[b];
-        if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`groups[${a}][${b}] must be a token index in [0, ${n}); got ${show(i)}`);
-        if (of[i] !== -1) throw new RangeError(`groups: token ${i} is in groups ${of[i]} and ${a}`);
+        const i = checkNumber(list[b], `groups[${a}][${b}]`, { integer: true, min: 0, max: n, maxExclusive: true });
+        if (of[i] !== -1) throw rangeError(`groups[${a}][${b}]`, `a token in no other group (token ${i} is already in group ${of[i]})`, i);
         of[i] = a;
       }
     }
     return { of, count: g.length };
   }
-  if (g.length !== n) throw new RangeError(`groups as labels must have one entry per token (n = ${n}); got length ${g.length}`);
+  if (g.length !== n) throw rangeError('groups.length', `n = ${n} (one label per token)`, g.length);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const v = g[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < -1) throw new RangeError(`groups[${i}] must be an integer label >= 0, or -1 (not tracked); got ${show(v)}`);
+    const v = checkNumber(g[i], `groups[${i}]`, { integer: true, min: -1 });
     of[i] = v;
     if (v + 1 > count) count = v + 1;
   }
@@ -176,16 +168,11 @@ interface Region {
  * @param eps the growth radius ε ≥ 0 (coordinate units); ε = 0 makes a one-token group exit on any move
  */
 export function exitTimes(source: Trajectory | StateStream, groups: Groups, eps: number, opts?: ExitTimeOptions): ExitTimes {
-  if (typeof eps !== 'number') throw new TypeError(`eps must be a finite number >= 0; got ${show(eps)}`);
-  if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`eps must be a finite number >= 0; got ${show(eps)}`);
-  const o = opts ?? {};
-  if (typeof o !== 'object') throw new TypeError(`opts must be an object; got ${show(o)}`);
-  const maxSteps = o.maxSteps ?? Infinity;
-  if (typeof maxSteps !== 'number' || !(maxSteps >= 0)) throw new RangeError(`opts.maxSteps must be a number >= 0; got ${show(maxSteps)}`);
-  const stop = o.stop ?? 'all';
-  if (stop !== 'all' && stop !== 'first' && stop !== 'end') throw new TypeError(`opts.stop must be 'all', 'first' or 'end'; got ${show(stop)}`);
-  const tolIn = o.tolerance ?? NaN;
-  if (typeof tolIn !== 'number' || (!Number.isNaN(tolIn) && !(tolIn >= 0))) throw new RangeError(`opts.tolerance must be a number >= 0; got ${show(tolIn)}`);
+  checkNumber(eps, 'eps', { min: 0 });
+  const o = checkOptions<ExitTimeOptions>(opts, 'options', ['maxSteps', 'stop', 'tolerance']);
+  const maxSteps = o.maxSteps === undefined ? Infinity : checkNumber(o.maxSteps, 'maxSteps', { min: 0, allowInfinity: true });
+  const stop = checkOneOf(o.stop, 'stop', ['all', 'first', 'end'] as const, 'all');
+  const tolIn = o.tolerance === undefined ? NaN : checkNumber(o.tolerance, 'tolerance', { min: 0 });
 
   const src = asSource(source, maxSteps);
   const { n, d } = src;
@@ -195,7 +182,7 @@ export function exitTimes(source: Trajectory | StateStream, groups: Groups, eps:
   const groupSize = new Int32Array(G);
   for (let i = 0; i < n; i++) if ((of[i] as number) >= 0) groupSize[of[i] as number]! += 1;
   const first = src.next(0);
-  if (first === null) throw new RangeError('source holds no state');
+  if (first === null) throw new RangeError('source must hold at least one state X(0); got none (state(0) returned null)');
   const regions: Region[] = [];
   for (let g = 0; g < G; g++) {
     const size = groupSize[g] as number;
@@ -203,11 +190,7 @@ export function exitTimes(source: Trajectory | StateStream, groups: Groups, eps:
     let a = 0;
     for (let i = 0; i < n; i++) {
       if (of[i] !== g) continue;
-      for (let c = 0; c < d; c++) {
-        const v = first.x[i * d + c];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`source: the first state's entry ${i * d + c} must be a finite number; got ${show(v)}`);
-        P[a * d + c] = v;
-      }
+      for (let c = 0; c < d; c++) P[a * d + c] = first.x[i * d + c] as number;
       a++;
     }
     let lo = Infinity;
@@ -291,14 +274,13 @@ export interface FirstMoves {
  * token has moved.
  */
 export function firstMoves(source: Trajectory | StateStream, opts?: FirstMoveOptions): FirstMoves {
-  const maxSteps = opts?.maxSteps ?? Infinity;
-  if (typeof maxSteps !== 'number' || !(maxSteps >= 0)) throw new RangeError(`opts.maxSteps must be a number >= 0; got ${show(maxSteps)}`);
-  const stop = opts?.stop ?? 'all';
-  if (stop !== 'all' && stop !== 'first') throw new TypeError(`opts.stop must be 'all' or 'first'; got ${show(stop)}`);
+  const o = checkOptions<FirstMoveOptions>(opts, 'options', ['maxSteps', 'stop']);
+  const maxSteps = o.maxSteps === undefined ? Infinity : checkNumber(o.maxSteps, 'maxSteps', { min: 0, allowInfinity: true });
+  const stop = checkOneOf(o.stop, 'stop', ['all', 'first'] as const, 'all');
   const src = asSource(source, maxSteps);
   const { n, d } = src;
   const first = src.next(0);
-  if (first === null) throw new RangeError('source holds no state');
+  if (first === null) throw new RangeError('source must hold at least one state X(0); got none (state(0) returned null)');
   const x0 = Float64Array.from({ length: n * d }, (_, q) => first.x[q] as number);
   const token = new Int32Array(n).fill(-1);
   let moved = 0;
@@ -360,8 +342,7 @@ export interface KgonExitLaw {
  */
 export function kgonExitLaw(kappa: number, beta: number): KgonExitLaw {
   const k = checkInt(kappa, 'kappa', 2);
-  if (typeof beta !== 'number') throw new TypeError(`beta must be a finite number >= 0; got ${show(beta)}`);
-  if (!(beta >= 0) || !Number.isFinite(beta)) throw new RangeError(`beta must be a finite number >= 0; got ${show(beta)}`);
+  checkNumber(beta, 'beta', { min: 0 });
   let S = 0;
   for (let j = 1; j < k; j++) {
     const h = Math.sin((Math.PI * j) / k);
@@ -379,15 +360,16 @@ export function kgonExitLaw(kappa: number, beta: number): KgonExitLaw {
 
 /** Geometric(p) on {1, 2, …}: P(T ≤ k) = 1 − (1−p)^k. */
 export function geometricCdf(p: number, k: number): number {
-  checkProb(p);
+  checkNumber(p, 'p', { min: 0, minExclusive: true, max: 1 });
+  checkNumber(k, 'k', { allowInfinity: true });
   if (k < 1) return 0;
   return -Math.expm1(Math.floor(k) * Math.log1p(-p));
 }
 
 /** The smallest k ≥ 1 with P(T ≤ k) ≥ u for T ~ Geometric(p) on {1, 2, …}; u ∈ (0, 1). Exact up to 2^52; beyond, the rounded closed form ⌈log(1−u)/log(1−p)⌉. */
 export function geometricQuantile(p: number, u: number): number {
-  checkProb(p);
-  if (typeof u !== 'number' || !(u > 0 && u < 1)) throw new RangeError(`u must be in (0, 1); got ${show(u)}`);
+  checkNumber(p, 'p', { min: 0, minExclusive: true, max: 1 });
+  checkNumber(u, 'u', { min: 0, minExclusive: true, max: 1, maxExclusive: true });
   if (p === 1) return 1;
   let k = Math.max(1, Math.ceil(Math.log1p(-u) / Math.log1p(-p)));
   // guard the rounding of the logarithms (only where k ± 1 are distinct doubles)
@@ -397,10 +379,6 @@ export function geometricQuantile(p: number, u: number): number {
   return k;
 }
 
-function checkProb(p: unknown): void {
-  if (typeof p !== 'number') throw new TypeError(`p must be a number in (0, 1]; got ${show(p)}`);
-  if (!(p > 0 && p <= 1)) throw new RangeError(`p must be in (0, 1]; got ${show(p)}`);
-}
 
 /** Summary of a sample of exit (or move) times. */
 export interface ExitSummary {
@@ -417,12 +395,11 @@ export interface ExitSummary {
 
 /** Summarise exit times (negative entries count as censored and are left out). */
 export function summarizeExits(times: ArrayLike<number>): ExitSummary {
-  if (times === null || typeof times !== 'object' || typeof times.length !== 'number') throw new TypeError(`times must be an array of numbers; got ${show(times)}`);
+  if (!isFlatArray(times)) throw typeError('times', 'an array of numbers (negative = censored)', times);
   const vals: number[] = [];
   let censored = 0;
   for (let q = 0; q < times.length; q++) {
-    const v = times[q];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`times[${q}] must be a number; got ${show(v)}`);
+    const v = checkNumber((times as ArrayLike<unknown>)[q], `times[${q}]`, { allowInfinity: true });
     if (v < 0) censored++;
     else vals.push(v);
   }

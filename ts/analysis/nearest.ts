@@ -54,6 +54,8 @@
  * do); inputs are read only and never kept.
  */
 
+import { rangeError } from '../check.js';
+
 /** What `wolfeNearest` is asked for; every field is optional. */
 export interface NearestOptions {
   /** The rows of p spanning the hull (row r at p[r*d .. r*d+d)). Default: rows 0 .. count−1. */
@@ -110,7 +112,7 @@ const DROP_WEIGHT = 1e-15;
 export function wolfeNearest(p: ArrayLike<number>, d: number, z: ArrayLike<number>, options: NearestOptions = {}): NearestResult {
   const rows = options.rows;
   const m = rows !== undefined ? rows.length : options.count ?? Math.floor(p.length / d);
-  if (!(m >= 1)) throw new RangeError('wolfeNearest: need at least one point');
+  if (!(m >= 1)) throw rangeError('rows', 'at least one point (a hull needs one)', m);
 
   // a_j = p_{r_j} − z, the nearest a_j starts the corral
   const A = new Float64Array(m * d);

@@ -9,14 +9,21 @@
  * leaving such balls. The certificate is a theorem of the stated update rule
  * (SPEC "[derived]"), sufficient and not necessary.
  *
- * Inputs (flat row-major states, Trajectories, centres as k*d arrays) are read,
- * never mutated or kept; results are fresh typed arrays and plain objects.
+ * Inputs (flat row-major states of exactly n*d numbers or n rows of d,
+ * Trajectories, centres as k*d arrays or k rows of d) are checked with
+ * ts/check.ts and trajectory.ts `checkTrajectory` (non-finite data refused),
+ * read, never mutated or kept; results are fresh typed arrays and plain
+ * objects. Options objects refuse unknown keys.
  * Time is the step index t (`tr.times`), not the snapshot index.
  */
-import { checkState, checkTrajectory, maxNorm, optNumber, pooledSlope, precisionOf, show, ulp, type FitGroup } from './fit.js';
+import {
+  checkInt, checkNumber, checkOneOf, checkOptions, checkTieTolerance, rangeError, readMatrix, readPointList, readState, readVector,
+} from '../check.js';
+import { maxNorm, pooledSlope, precisionOf, ulp, type FitGroup } from './fit.js';
 import { limitClasses } from './limits.js';
 import { symmetricEigen } from './linalg.js';
-import type { Trajectory } from './trajectory.js';
+import { checkTrajectory, type Trajectory } from './trajectory.js';
+import type { MatrixLike, StateLike } from './alignment.js';
 
 /** Options of `quiescentReport`. */
 export interface QuiescentOptions {
@@ -93,6 +100,8 @@ export interface QuiescentReport {
   perCentre: CentreReport[];
 }
 
+const QUIESCENT_OPTIONS = ['alpha', 'delta', 'radius', 'centres', 'floorUlps', 'floorScale', 'from', 'minPoints'] as const;
+
 /**
  * The quiescent-set instrument. For each centre v and the ball B(v, ε) (open:
  * |x − v| < ε), it lists every entry and exit of every token at the recorded
@@ -101,39 +110,30 @@ export interface QuiescentReport {
  * at the end, and fitted contraction rates compared with 1/(1+α).
  */
 export function quiescentReport(tr: Trajectory, opts: QuiescentOptions): QuiescentReport {
-  const fn = 'quiescentReport';
-  checkTrajectory(fn, tr);
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${fn}: opts must be an object with alpha and delta; got ${show(opts)}`);
-  const alpha = optNumber(fn, 'alpha', opts.alpha, NaN, 0, false, true);
-  if (Number.isNaN(alpha)) throw new TypeError(`${fn}: alpha is required (a number > 0); got ${show(opts.alpha)}`);
-  const delta = optNumber(fn, 'delta', opts.delta, NaN, 0, true);
-  if (Number.isNaN(delta)) throw new TypeError(`${fn}: delta is required (a number >= 0); got ${show(opts.delta)}`);
-  const radius = optNumber(fn, 'radius', opts.radius, delta / (2 + 2 * alpha), 0, false, true);
-  if (!(radius > 0) || !Number.isFinite(radius)) throw new RangeError(`${fn}: radius must be finite and > 0; got ${show(radius)} (default δ/(2+2α) needs a finite δ > 0)`);
-  const floorUlps = optNumber(fn, 'floorUlps', opts.floorUlps, 1e3, 0);
-  const from = optNumber(fn, 'from', opts.from, -Infinity, -Infinity, true);
-  const minPoints = opts.minPoints ?? 3;
-  if (typeof minPoints !== 'number' || !Number.isInteger(minPoints) || minPoints < 2) {
-    throw new RangeError(`${fn}: minPoints must be an integer >= 2; got ${show(minPoints)}`);
+  checkTrajectory(tr);
+  const o = checkOptions<QuiescentOptions>(opts, 'options', QUIESCENT_OPTIONS, true);
+  const alpha = checkNumber(o.alpha, 'alpha', { min: 0, minExclusive: true });
+  const delta = checkNumber(o.delta, 'delta', { min: 0, allowInfinity: true });
+  let radius: number;
+  if (o.radius !== undefined) radius = checkNumber(o.radius, 'radius', { min: 0, minExclusive: true });
+  else {
+    radius = delta / (2 + 2 * alpha);
+    if (!(radius > 0) || !Number.isFinite(radius)) {
+      throw rangeError('radius', 'a finite number > 0', radius, `The default δ/(2+2α) needs a finite δ > 0 (δ = ${delta}); pass radius`);
+    }
   }
-  const floorScale = opts.floorScale ?? 'state';
-  if (floorScale !== 'state' && floorScale !== 'target') throw new TypeError(`${fn}: floorScale must be 'state' or 'target'; got ${show(floorScale)}`);
+  const floorUlps = o.floorUlps === undefined ? 1e3 : checkNumber(o.floorUlps, 'floorUlps', { min: 0 });
+  const from = o.from === undefined ? -Infinity : checkNumber(o.from, 'from');
+  const minPoints = o.minPoints === undefined ? 3 : checkInt(o.minPoints, 'minPoints', 2);
+  const floorScale = checkOneOf(o.floorScale, 'floorScale', ['state', 'target'] as const, 'state');
   const { n, d, count, data, times } = tr;
   const len = n * d;
   const precision = precisionOf(data);
   const R0 = floorScale === 'state' ? maxNorm(data, n, d, 0) : 0;
 
   let centres: Float64Array;
-  if (opts.centres !== undefined) {
-    const c = opts.centres;
-    if (c === null || typeof c !== 'object' || typeof (c as ArrayLike<number>).length !== 'number') {
-      throw new TypeError(`${fn}: centres must be a flat k*d array of numbers; got ${show(c)}`);
-    }
-    if (c.length % d !== 0) throw new RangeError(`${fn}: centres must hold k*d numbers with d = ${d}; got length ${c.length}`);
-    centres = Float64Array.from(c);
-    for (let k = 0; k < centres.length; k++) {
-      if (!Number.isFinite(centres[k] as number)) throw new RangeError(`${fn}: centres[${k}] must be finite; got ${show(c[k])}`);
-    }
+  if (o.centres !== undefined) {
+    centres = readPointList(o.centres, d, 'centres', 0).X;
   } else {
     const last = data.subarray((count - 1) * len, count * len);
     const lc = limitClasses(last, n, d);
@@ -287,9 +287,9 @@ export interface CertificateOptions {
   radius: number;
   /** The δ of the step about to be taken (>= 0). */
   delta: number;
-  /** d*d row-major alignment matrix, a_ij = <A x_i, x_j>; identity when absent. */
-  A?: ArrayLike<number> | null;
-  /** Tie tolerance τ. Default 1e-12, or 1e-5 when x is a Float32Array (SPEC §0). */
+  /** d×d alignment matrix (flat row-major or d rows of d), a_ij = <A x_i, x_j>; identity when absent or null. */
+  A?: MatrixLike;
+  /** Tie tolerance τ >= 0, finite. Default 1e-12, or 1e-5 when x is a Float32Array (SPEC §0; check.ts `defaultTieTolerance`). */
   tieTolerance?: number;
   /** 'absolute' (default) or 'relative' (threshold m_i − δ|m_i| − …): SPEC §1.2 option. */
   gap?: 'absolute' | 'relative';
@@ -336,32 +336,24 @@ export interface Certificate {
  * `applicable` is "some token inside": the A + Aᵀ ⪰ 0 assumption is replaced,
  * when it fails, by SPEC's general-A variant, which is valid for every A.
  */
-export function oneStepCertificate(x: ArrayLike<number>, n: number, d: number, opts: CertificateOptions): Certificate {
-  const fn = 'oneStepCertificate';
-  checkState(fn, x, n, d);
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${fn}: opts must be an object with v, radius and delta; got ${show(opts)}`);
-  const v = opts.v;
-  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
-    throw new TypeError(`${fn}: v must be an array of d numbers; got ${show(v)}`);
-  }
-  if (v.length !== d) throw new RangeError(`${fn}: v must hold d = ${d} numbers; got length ${v.length}`);
-  for (let c = 0; c < d; c++) if (!Number.isFinite(v[c] as number)) throw new RangeError(`${fn}: v[${c}] must be finite; got ${show(v[c])}`);
-  const eps = optNumber(fn, 'radius', opts.radius, NaN, 0, false, true);
-  if (Number.isNaN(eps)) throw new TypeError(`${fn}: radius is required (a number > 0); got ${show(opts.radius)}`);
-  const delta = optNumber(fn, 'delta', opts.delta, NaN, 0, true);
-  if (Number.isNaN(delta)) throw new TypeError(`${fn}: delta is required (a number >= 0); got ${show(opts.delta)}`);
-  const tau = optNumber(fn, 'tieTolerance', opts.tieTolerance, x instanceof Float32Array ? 1e-5 : 1e-12, 0);
-  const gap = opts.gap ?? 'absolute';
-  if (gap !== 'absolute' && gap !== 'relative') throw new TypeError(`${fn}: gap must be 'absolute' or 'relative'; got ${show(gap)}`);
-  let A: Float64Array | null = null;
-  if (opts.A !== undefined && opts.A !== null) {
-    const a = opts.A;
-    if (typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') throw new TypeError(`${fn}: A must be a d*d row-major array; got ${show(a)}`);
-    if (a.length !== d * d) throw new RangeError(`${fn}: A must hold d*d = ${d * d} numbers; got length ${a.length}`);
-    A = Float64Array.from(a);
-    for (let k = 0; k < d * d; k++) if (!Number.isFinite(A[k] as number)) throw new RangeError(`${fn}: A[${k}] must be finite; got ${show(a[k])}`);
-  }
+export function oneStepCertificate(x: StateLike, n: number, d: number, opts: CertificateOptions): Certificate {
+  const o = checkOptions<CertificateOptions>(opts, 'options', CERTIFICATE_OPTIONS, true);
+  const { X, n: nn, d: dd } = readState(x, n, d);
+  const v = readVector(o.v, dd, 'v');
+  const eps = checkNumber(o.radius, 'radius', { min: 0, minExclusive: true });
+  const delta = checkNumber(o.delta, 'delta', { min: 0, allowInfinity: true });
+  const tau = checkTieTolerance(o.tieTolerance, x);
+  const gap = checkOneOf(o.gap, 'gap', ['absolute', 'relative'] as const, 'absolute');
+  const A = readMatrix(o.A, dd, 'A');
+  return certify(X, nn, dd, v, eps, delta, tau, gap, A);
+}
 
+const CERTIFICATE_OPTIONS = ['v', 'radius', 'delta', 'A', 'tieTolerance', 'gap'] as const;
+
+/** oneStepCertificate on checked arguments. */
+function certify(
+  x: Float64Array, n: number, d: number, v: Float64Array, eps: number, delta: number, tau: number, gap: 'absolute' | 'relative', A: Float64Array | null,
+): Certificate {
   const Av = new Float64Array(d);
   const ATv = new Float64Array(d);
   for (let r = 0; r < d; r++) {
@@ -477,13 +469,12 @@ export interface CertificateLog {
  * about the step that follows it, whether or not that step was recorded.
  */
 export function certificateLog(tr: Trajectory, opts: CertificateLogOptions): CertificateLog {
-  const fn = 'certificateLog';
-  checkTrajectory(fn, tr);
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${fn}: opts must be an object with v, radius and delta; got ${show(opts)}`);
+  checkTrajectory(tr);
+  const o = checkOptions<CertificateLogOptions>(opts, 'options', CERTIFICATE_OPTIONS, true);
   const { n, d, count, data, times } = tr;
   const len = n * d;
-  const delta = opts.delta;
-  if (typeof delta !== 'number' && typeof delta !== 'function') throw new TypeError(`${fn}: delta must be a number or a function of t; got ${show(delta)}`);
+  const delta = o.delta;
+  if (typeof delta !== 'function') checkNumber(delta, 'delta', { min: 0, allowInfinity: true });
   const applicable = new Uint8Array(count);
   const holds = new Uint8Array(count);
   const worstMargin = new Float64Array(count);

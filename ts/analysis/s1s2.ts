@@ -10,24 +10,13 @@
  *                       S2 = the rest (computed elsewhere; this only splits the flags)
  *
  * Leaders are those of {@link leaders} (a_ii >= m_i − τ·max(1,|m_i|)).
- * Inputs are flat row-major ArrayLike<number> states, read during the call
- * only; every result is a pair of fresh ascending Int32Arrays.
+ * Inputs are flat row-major states of exactly n*d finite numbers or n rows of
+ * d (check.ts `readState`), read during the call only; every result is a pair
+ * of fresh ascending Int32Arrays. τ defaults per precision (1e-5 for a
+ * Float32Array state, else 1e-12).
  */
-import {
-  alignmentBlock,
-  checkGap,
-  checkMagnitude,
-  checkNonNegative,
-  checkOptions,
-  checkTau,
-  fmt,
-  projectRows,
-  readMatrix,
-  readState,
-  thresholdOf,
-  type Gap,
-  type MatrixLike,
-} from './alignment.js';
+import { checkNumber, checkOneOf, checkOptions, checkTieTolerance, rangeError, readMatrix, readState, typeError } from '../check.js';
+import { alignmentBlock, checkMagnitude, projectRows, thresholdOf, type Gap, type MatrixLike, type StateLike } from './alignment.js';
 import { leaders } from './leaders.js';
 
 /** A split of token indices into S1 and S2 (ascending, disjoint). */
@@ -42,7 +31,7 @@ export interface S1S2StateOptions {
   delta: number;
   /** d×d row-major alignment matrix; identity when absent or null. */
   A?: MatrixLike;
-  /** Relative tie tolerance τ >= 0 (default 1e-12; 1e-5 for f32 states). */
+  /** Relative tie tolerance τ >= 0; default 1e-5 when the state is a Float32Array, else 1e-12. */
   tieTolerance?: number;
   /** Gap rule of the neighbourhoods, as in neighbourhoods(). Default 'absolute'. */
   gap?: Gap;
@@ -62,17 +51,16 @@ export interface S1S2AtState extends S1S2 {
  * of x_i, and to S2 otherwise. Non-leaders are in neither.
  * Cost: the leaders' pass O(n² d) plus O(|S| n d).
  */
-export function s1s2AtState(x: ArrayLike<number>, n: number, d: number, opts: S1S2StateOptions): S1S2AtState {
-  const o = checkOptions<S1S2StateOptions>(opts, 'opts', true);
-  if (o.delta === undefined) throw new TypeError('opts.delta is required (a number >= 0); got undefined');
-  const delta = checkNonNegative(o.delta, 'delta', true);
-  const tau = checkTau(o.tieTolerance);
-  const relative = checkGap(o.gap);
+export function s1s2AtState(x: StateLike, n: number, d: number, opts: S1S2StateOptions): S1S2AtState {
+  const o = checkOptions<S1S2StateOptions>(opts, 'options', ['delta', 'A', 'tieTolerance', 'gap', 'positionTol'], true);
+  const delta = checkNumber(o.delta, 'delta', { min: 0, allowInfinity: true });
+  const tau = checkTieTolerance(o.tieTolerance, x);
+  const relative = checkOneOf(o.gap, 'gap', ['absolute', 'relative'] as const, 'absolute') === 'relative';
   const s = readState(x, n, d);
   const { X } = s;
   const nn = s.n;
   const dd = s.d;
-  const M = readMatrix(o.A, dd);
+  const M = readMatrix(o.A, dd, 'A');
   checkMagnitude(X, nn, dd, M);
   let R = 0;
   for (let i = 0; i < nn; i++) {
@@ -81,7 +69,7 @@ export function s1s2AtState(x: ArrayLike<number>, n: number, d: number, opts: S1
     if (q > R) R = q;
   }
   R = Math.sqrt(R);
-  const posTol = o.positionTol === undefined ? 1e-9 * Math.max(1, R) : checkNonNegative(o.positionTol, 'positionTol', true);
+  const posTol = o.positionTol === undefined ? 1e-9 * Math.max(1, R) : checkNumber(o.positionTol, 'positionTol', { min: 0, allowInfinity: true });
 
   const L = leaders(X, nn, dd, M, tau);
   const Q = projectRows(X, nn, dd, M);
@@ -120,7 +108,7 @@ export function s1s2AtState(x: ArrayLike<number>, n: number, d: number, opts: S1
 export interface S1S2EmergenceOptions {
   /** d×d row-major alignment matrix; identity when absent or null. */
   A?: MatrixLike;
-  /** Relative tie tolerance τ >= 0 (default 1e-12; 1e-5 for f32 states). */
+  /** Relative tie tolerance τ >= 0; default 1e-5 when the state is a Float32Array, else 1e-12. */
   tieTolerance?: number;
 }
 
@@ -129,11 +117,10 @@ export interface S1S2EmergenceOptions {
  * that emerged between the two states). x0 and xT are n*d row-major states
  * of the same tokens.
  */
-export function s1s2ByEmergence(x0: ArrayLike<number>, xT: ArrayLike<number>, n: number, d: number, opts: S1S2EmergenceOptions = {}): S1S2 {
-  const o = checkOptions<S1S2EmergenceOptions>(opts, 'opts');
-  const tau = checkTau(o.tieTolerance);
-  const first = leaders(x0, n, d, o.A, tau);
-  const later = leaders(xT, n, d, o.A, tau);
+export function s1s2ByEmergence(x0: StateLike, xT: StateLike, n: number, d: number, opts: S1S2EmergenceOptions = {}): S1S2 {
+  const o = checkOptions<S1S2EmergenceOptions>(opts, 'options', ['A', 'tieTolerance']);
+  const first = leaders(x0, n, d, o.A, o.tieTolerance);
+  const later = leaders(xT, n, d, o.A, o.tieTolerance);
   const before = new Uint8Array(n);
   for (const i of first) before[i] = 1;
   const s2 = new Int32Array(later.length);
@@ -149,7 +136,7 @@ export function s1s2ByEmergence(x0: ArrayLike<number>, xT: ArrayLike<number>, n:
  */
 export function s1s2ByLimit(vertexLimit: Uint8Array | readonly boolean[]): S1S2 {
   if (!(vertexLimit instanceof Uint8Array) && !Array.isArray(vertexLimit)) {
-    throw new TypeError(`vertexLimit must be a Uint8Array or boolean[] (one flag per token); got ${fmt(vertexLimit)}`);
+    throw typeError('vertexLimit', 'a Uint8Array or boolean[] (one flag per token)', vertexLimit);
   }
   const n = vertexLimit.length;
   const s1 = new Int32Array(n);
@@ -158,7 +145,8 @@ export function s1s2ByLimit(vertexLimit: Uint8Array | readonly boolean[]): S1S2 
   let c2 = 0;
   for (let i = 0; i < n; i++) {
     const v: unknown = vertexLimit[i];
-    if (typeof v !== 'boolean' && typeof v !== 'number') throw new TypeError(`vertexLimit[${i}] must be a boolean or 0/1; got ${fmt(v)}`);
+    if (typeof v !== 'boolean' && typeof v !== 'number') throw typeError(`vertexLimit[${i}]`, 'a boolean or 0/1', v);
+    if (typeof v === 'number' && v !== 0 && v !== 1) throw rangeError(`vertexLimit[${i}]`, 'a boolean or 0/1', v);
     if (v) s1[c1++] = i;
     else s2[c2++] = i;
   }

@@ -35,9 +35,10 @@
  * instance the continuum of balanced equilibria x̄ = 0 at β = 0, V = I) is
  * reported as "marginal": linearisation cannot decide it.
  */
-import { checkFinite, checkShape, fmt } from './alignment.js';
+import { checkBool, checkNumber, checkOneOf, checkOptions, rangeError, readMatrix, readState } from '../check.js';
 import { sphereClusters } from './clusters.js';
 import { inverseIteration, nullSpace, orthogonalComplement, orthonormalColumns, realEigenvalues, symmetricEigen } from './linalg.js';
+import type { StateLike } from './alignment.js';
 
 /** 'sa': softmax-normalised weights; 'usa': unnormalised exp weights divided by n. */
 export type SphereVariant = 'sa' | 'usa';
@@ -69,52 +70,9 @@ export interface SphereFieldOptions extends SphereModelOptions {
 }
 
 // ---------------------------------------------------------------------------
-// validation
+// validation (ts/check.ts)
 
-function readMat(M: unknown, d: number, name: string): Float64Array | null {
-  if (M === undefined || M === null) return null;
-  if (Array.isArray(M) && M.length > 0 && Array.isArray(M[0])) {
-    if (M.length !== d) throw new RangeError(`${name} must be a d×d matrix with d = ${d} rows; got ${M.length} rows`);
-    const out = new Float64Array(d * d);
-    (M as unknown[]).forEach((row, r) => {
-      if (!Array.isArray(row)) throw new TypeError(`${name}[${r}] must be an array of ${d} numbers; got ${fmt(row)}`);
-      if (row.length !== d) throw new RangeError(`${name}[${r}] must have length d = ${d}; got ${row.length}`);
-      row.forEach((v: unknown, c: number) => {
-        if (typeof v !== 'number') throw new TypeError(`${name}[${r}][${c}] must be a number; got ${fmt(v)}`);
-        if (!Number.isFinite(v)) throw new RangeError(`${name}[${r}][${c}] must be finite; got ${fmt(v)}`);
-        out[r * d + c] = v;
-      });
-    });
-    return out;
-  }
-  const len = (M as { length?: unknown }).length;
-  if (typeof M !== 'object' || typeof len !== 'number') {
-    throw new TypeError(`${name} must be a d*d row-major array, d rows of d numbers, or null for the identity; got ${fmt(M)}`);
-  }
-  if (len !== d * d) throw new RangeError(`${name} must be a d×d matrix with d*d = ${d * d} entries (row-major); got ${len}`);
-  const a = M as ArrayLike<unknown>;
-  const out = new Float64Array(d * d);
-  for (let k = 0; k < len; k++) {
-    const v = a[k];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d}) must be a number; got ${fmt(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${name}[${k}] (row ${Math.floor(k / d)}, column ${k % d}) must be finite; got ${fmt(v)}`);
-    out[k] = v;
-  }
-  return out;
-}
-
-function readOptions<T extends object>(v: unknown, name = 'options'): T {
-  if (v === undefined) return {} as T;
-  if (v === null || typeof v !== 'object') throw new TypeError(`${name} must be an object; got ${fmt(v)}`);
-  return v as T;
-}
-
-function readPositive(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a finite number > 0; got ${fmt(v)}`);
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number > 0; got ${fmt(v)}`);
-  return v;
-}
+const MODEL_OPTIONS = ['Q', 'K', 'V', 'beta', 'variant'] as const;
 
 /** Validated model parameters. */
 interface Model {
@@ -128,26 +86,21 @@ interface Model {
 }
 
 function readModel(o: SphereModelOptions, n: number, d: number): Model {
-  const beta = o.beta === undefined ? 1 : o.beta;
-  if (typeof beta !== 'number') throw new TypeError(`beta must be a finite number >= 0; got ${fmt(beta)}`);
-  if (!(beta >= 0) || !Number.isFinite(beta)) throw new RangeError(`beta must be a finite number >= 0; got ${fmt(beta)}`);
-  const variant = o.variant === undefined ? 'sa' : o.variant;
-  if (variant !== 'sa' && variant !== 'usa') throw new TypeError(`variant must be 'sa' or 'usa'; got ${fmt(variant)}`);
-  return { n, d, Q: readMat(o.Q, d, 'Q'), K: readMat(o.K, d, 'K'), V: readMat(o.V, d, 'V'), beta, usa: variant === 'usa' };
+  const beta = o.beta === undefined ? 1 : checkNumber(o.beta, 'beta', { min: 0 });
+  const variant = checkOneOf(o.variant, 'variant', ['sa', 'usa'] as const, 'sa');
+  return { n, d, Q: readMatrix(o.Q, d, 'Q'), K: readMatrix(o.K, d, 'K'), V: readMatrix(o.V, d, 'V'), beta, usa: variant === 'usa' };
 }
 
-/** Validated state as a float64 copy (normalised rows when `normalize`). */
+/** Validated state (check.ts `readState`) as a float64 copy, with unit rows when `normalize`. */
 function readX(x: unknown, n: unknown, d: unknown, normalize: boolean): { X: Float64Array; n: number; d: number } {
-  const s = checkShape(x, n, d);
-  const a = x as ArrayLike<number>;
-  checkFinite(a, s.n * s.d, s.d);
-  const X = Float64Array.from({ length: s.n * s.d }, (_, k) => a[k] as number);
+  const s = readState(x, n, d);
+  const X = Float64Array.from(s.X);
   if (normalize) {
     for (let i = 0; i < s.n; i++) {
       let q = 0;
       for (let c = 0; c < s.d; c++) q += X[i * s.d + c]! ** 2;
       const r = Math.sqrt(q);
-      if (!(r > 0)) throw new RangeError(`x: token ${i} is the zero vector and has no direction on the unit sphere`);
+      if (!(r > 0)) throw rangeError(`x (token ${i})`, 'a non-zero vector (it is normalised onto the unit sphere)', Array.from(X.subarray(i * s.d, i * s.d + s.d)));
       for (let c = 0; c < s.d; c++) X[i * s.d + c] = X[i * s.d + c]! / r;
     }
   }
@@ -199,7 +152,7 @@ function fieldEvaluator(m: Model, projected: boolean): (X: Float64Array, out: Fl
       }
       const scale = usa ? Math.exp(beta * mx) / n : 1 / total;
       if (!Number.isFinite(scale)) {
-        throw new RangeError(`the exponential weights of token ${i} overflow float64 (beta·max_j <Q x_i, K x_j> = ${beta * mx}); lower beta or rescale Q, K`);
+        throw rangeError('beta', 'small enough that the exponential weights do not overflow float64 (beta·max_j <Q x_i, K x_j> below ~709)', beta, `Token ${i} has beta·max_j <Q x_i, K x_j> = ${beta * mx}: lower beta or rescale Q, K`);
       }
       for (let c = 0; c < d; c++) y[c] = y[c]! * scale;
       matVec(V, y, 0, d, vy, 0);
@@ -226,11 +179,10 @@ function fieldEvaluator(m: Model, projected: boolean): (X: Float64Array, out: Fl
  * @returns a fresh n*d row-major Float64Array: token i's velocity in [i*d, i*d+d).
  * O(n² d + n d²) time.
  */
-export function sphereField(x: ArrayLike<number>, n: number, d: number, options?: SphereFieldOptions): Float64Array {
-  const o = readOptions<SphereFieldOptions>(options);
+export function sphereField(x: StateLike, n: number, d: number, options?: SphereFieldOptions): Float64Array {
+  const o = checkOptions<SphereFieldOptions>(options, 'options', [...MODEL_OPTIONS, 'projected']);
   const { X, n: nn, d: dd } = readX(x, n, d, false);
-  const projected = o.projected === undefined ? true : o.projected;
-  if (typeof projected !== 'boolean') throw new TypeError(`projected must be true or false; got ${fmt(projected)}`);
+  const projected = checkBool(o.projected, 'projected', true);
   const out = new Float64Array(nn * dd);
   fieldEvaluator(readModel(o, nn, dd), projected)(X, out);
   return out;
@@ -250,8 +202,8 @@ function maxRowNorm(F: Float64Array, n: number, d: number): number {
  * max_i |F_i(x)|, the largest token speed (the field of `sphereField`,
  * projected). An equilibrium has 0; a slow transient a small but non-zero value.
  */
-export function sphereFieldNorm(x: ArrayLike<number>, n: number, d: number, options?: SphereModelOptions): number {
-  const F = sphereField(x, n, d, { ...readOptions<SphereModelOptions>(options), projected: true });
+export function sphereFieldNorm(x: StateLike, n: number, d: number, options?: SphereModelOptions): number {
+  const F = sphereField(x, n, d, { ...checkOptions<SphereModelOptions>(options, 'options', MODEL_OPTIONS), projected: true });
   return maxRowNorm(F, n, d);
 }
 
@@ -343,20 +295,6 @@ export interface EquilibriumClassification {
   equilibrium: boolean;
 }
 
-function checkUnitTol(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a number in [0, 1); got ${fmt(v)}`);
-  if (!(v >= 0 && v < 1)) throw new RangeError(`${name} must be a number in [0, 1); got ${fmt(v)}`);
-  return v;
-}
-
-function checkNonNeg(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a finite number >= 0; got ${fmt(v)}`);
-  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number >= 0; got ${fmt(v)}`);
-  return v;
-}
-
 /**
  * Classify a state of the sphere models (SPEC §2.4 and §3 "Clusters").
  * The tokens are normalised first (a zero row is a RangeError). O(n² d)
@@ -364,11 +302,11 @@ function checkNonNeg(v: unknown, name: string, dflt: number): number {
  *
  * @param x n*d row-major state, ideally a converged run.
  */
-export function classifyEquilibrium(x: ArrayLike<number>, n: number, d: number, options?: ClassifyOptions): EquilibriumClassification {
-  const o = readOptions<ClassifyOptions>(options);
+export function classifyEquilibrium(x: StateLike, n: number, d: number, options?: ClassifyOptions): EquilibriumClassification {
+  const o = checkOptions<ClassifyOptions>(options, 'options', [...MODEL_OPTIONS, 'tol', 'fieldTol']);
   const { X, n: nn, d: dd } = readX(x, n, d, true);
-  const tol = checkUnitTol(o.tol, 'tol', 1e-6);
-  const fieldTol = checkNonNeg(o.fieldTol, 'fieldTol', 1e-8);
+  const tol = o.tol === undefined ? 1e-6 : checkNumber(o.tol, 'tol', { min: 0, max: 1, maxExclusive: true });
+  const fieldTol = o.fieldTol === undefined ? 1e-8 : checkNumber(o.fieldTol, 'fieldTol', { min: 0 });
   const model = readModel(o, nn, dd);
   const F = new Float64Array(nn * dd);
   fieldEvaluator(model, true)(X, F);
@@ -498,10 +436,10 @@ export interface TangentJacobian {
  * Accuracy ~1e-9·‖F‖ (truncation h², rounding ε/h). Cost 2N field
  * evaluations: O(n⁴ d²) time, O(n² d²) memory.
  */
-export function tangentJacobian(x: ArrayLike<number>, n: number, d: number, options?: JacobianOptions): TangentJacobian {
-  const o = readOptions<JacobianOptions>(options);
+export function tangentJacobian(x: StateLike, n: number, d: number, options?: JacobianOptions): TangentJacobian {
+  const o = checkOptions<JacobianOptions>(options, 'options', [...MODEL_OPTIONS, 'h']);
   const { X, n: nn, d: dd } = readX(x, n, d, true);
-  const h = readPositive(o.h, 'h', 1e-6);
+  const h = o.h === undefined ? 1e-6 : checkNumber(o.h, 'h', { min: 0, minExclusive: true });
   const model = readModel(o, nn, dd);
   return jacobianAt(X, model, h);
 }
@@ -695,14 +633,13 @@ export interface JacobianSpectrum {
  * stability verdict, with the rotation-symmetry zero modes identified and
  * removed (see the file comment). O(N³) beyond the Jacobian.
  */
-export function jacobianSpectrum(x: ArrayLike<number>, n: number, d: number, options?: SpectrumOptions): JacobianSpectrum {
-  const o = readOptions<SpectrumOptions>(options);
+export function jacobianSpectrum(x: StateLike, n: number, d: number, options?: SpectrumOptions): JacobianSpectrum {
+  const o = checkOptions<SpectrumOptions>(options, 'options', [...MODEL_OPTIONS, 'h', 'tol', 'fieldTol', 'symmetries']);
   const { X, n: nn, d: dd } = readX(x, n, d, true);
-  const h = readPositive(o.h, 'h', 1e-6);
-  const tol = checkNonNeg(o.tol, 'tol', 1e-6);
-  const fieldTol = checkNonNeg(o.fieldTol, 'fieldTol', 1e-8);
-  const useSym = o.symmetries === undefined ? true : o.symmetries;
-  if (typeof useSym !== 'boolean') throw new TypeError(`symmetries must be true or false; got ${fmt(useSym)}`);
+  const h = o.h === undefined ? 1e-6 : checkNumber(o.h, 'h', { min: 0, minExclusive: true });
+  const tol = o.tol === undefined ? 1e-6 : checkNumber(o.tol, 'tol', { min: 0 });
+  const fieldTol = o.fieldTol === undefined ? 1e-8 : checkNumber(o.fieldTol, 'fieldTol', { min: 0 });
+  const useSym = checkBool(o.symmetries, 'symmetries', true);
   const model = readModel(o, nn, dd);
 
   const F = new Float64Array(nn * dd);

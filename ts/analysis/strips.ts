@@ -9,25 +9,12 @@
  * tokens inside it (with the tie tolerance τ·max(1,|m_i|) added below the
  * lower face, as in the dynamics). In 2D the faces are two lines.
  *
- * Inputs: any flat row-major ArrayLike<number>, read during the call only,
- * never mutated or kept. O(n d) time, O(n) scratch; results are fresh arrays.
+ * Inputs: a flat row-major array of exactly n*d finite numbers or n rows of d
+ * (check.ts `readState`), read during the call only, never mutated or kept.
+ * O(n d) time, O(n) scratch; results are fresh arrays.
  */
-import {
-  alignmentRow,
-  checkFinite,
-  checkGap,
-  checkIndex,
-  checkNonNegative,
-  checkOptions,
-  checkShape,
-  checkTau,
-  fmt,
-  readMatrix,
-  thresholdOf,
-  applyA,
-  type Gap,
-  type MatrixLike,
-} from './alignment.js';
+import { checkIndex, checkInt, checkNumber, checkOneOf, checkOptions, checkTieTolerance, rangeError, readMatrix, readState, typeError } from '../check.js';
+import { alignmentRow, applyA, thresholdOf, type Gap, type MatrixLike, type StateLike } from './alignment.js';
 
 /** Options of {@link strip}. */
 export interface StripOptions {
@@ -35,7 +22,7 @@ export interface StripOptions {
   delta: number;
   /** d×d row-major alignment matrix; identity when absent or null. */
   A?: MatrixLike;
-  /** Relative tie tolerance τ >= 0 for membership (default 1e-12; 1e-5 for f32 states). */
+  /** Relative tie tolerance τ >= 0 for membership; default 1e-5 when x is a Float32Array, else 1e-12 (check.ts `defaultTieTolerance`). */
   tieTolerance?: number;
   /** 'absolute' (default): lower = m_i − δ; 'relative': lower = m_i − δ|m_i|. */
   gap?: Gap;
@@ -66,19 +53,19 @@ export interface Strip {
  * hyperplanes (the strip is all of R^d), width = Infinity and every token is
  * a member.
  */
-export function strip(x: ArrayLike<number>, n: number, d: number, i: number, opts: StripOptions): Strip {
-  const s = checkShape(x, n, d);
-  checkIndex(i, s.n);
-  const o = checkOptions<StripOptions>(opts, 'opts', true);
-  if (o.delta === undefined) throw new TypeError(`opts.delta is required (a number >= 0); got undefined`);
-  const delta = checkNonNegative(o.delta, 'delta', true);
-  const tau = checkTau(o.tieTolerance);
-  const relative = checkGap(o.gap);
-  const M = readMatrix(o.A, s.d);
-  checkFinite(x, s.n * s.d, s.d);
-  const row = alignmentRow(x, s.n, s.d, i, M);
+export function strip(x: StateLike, n: number, d: number, i: number, opts: StripOptions): Strip {
+  const o = checkOptions<StripOptions>(opts, 'options', ['delta', 'A', 'tieTolerance', 'gap'], true);
+  const st = readState(x, n, d);
+  const s = { n: st.n, d: st.d };
+  const X = st.X;
+  checkIndex(i, s.n, 'i');
+  const delta = checkNumber(o.delta, 'delta', { min: 0, allowInfinity: true });
+  const tau = checkTieTolerance(o.tieTolerance, x);
+  const relative = checkOneOf(o.gap, 'gap', ['absolute', 'relative'] as const, 'absolute') === 'relative';
+  const M = readMatrix(o.A, s.d, 'A');
+  const row = alignmentRow(X, s.n, s.d, i, M);
   const normal = new Float64Array(s.d);
-  applyA(x, i, s.d, M, normal);
+  applyA(X, i, s.d, M, normal);
   let m = -Infinity;
   for (let j = 0; j < s.n; j++) if (row[j]! > m) m = row[j]!;
   const thr = thresholdOf(m, delta, tau, relative);
@@ -90,7 +77,7 @@ export function strip(x: ArrayLike<number>, n: number, d: number, i: number, opt
   for (let c = 0; c < s.d; c++) nrm += normal[c]! ** 2;
   nrm = Math.sqrt(nrm);
   const position = new Float64Array(s.d);
-  for (let c = 0; c < s.d; c++) position[c] = x[i * s.d + c] as number;
+  for (let c = 0; c < s.d; c++) position[c] = X[i * s.d + c] as number;
   return {
     index: i,
     position,
@@ -136,18 +123,19 @@ function lineOf(normal: Float64Array, level: number, px: number, py: number): Li
  * {@link Strip} of a 2D state, or the arguments of {@link strip} with d = 2.
  */
 export function stripLines2d(s: Strip): StripLines2d;
-export function stripLines2d(x: ArrayLike<number>, n: number, d: number, i: number, opts: StripOptions): StripLines2d;
-export function stripLines2d(a: Strip | ArrayLike<number>, n?: number, d?: number, i?: number, opts?: StripOptions): StripLines2d {
+export function stripLines2d(x: StateLike, n: number, d: number, i: number, opts: StripOptions): StripLines2d;
+export function stripLines2d(a: Strip | StateLike, n?: number, d?: number, i?: number, opts?: StripOptions): StripLines2d {
   let st: Strip;
   if (n !== undefined) {
-    if (d !== 2) throw new RangeError(`stripLines2d needs d = 2; got ${fmt(d)}`);
-    st = strip(a as ArrayLike<number>, n, d, i as number, opts as StripOptions);
+    const dd = checkInt(d, 'd');
+    if (dd !== 2) throw rangeError('d', '2 (stripLines2d draws planar strips)', dd);
+    st = strip(a as ArrayLike<number>, n, dd, i as number, opts as StripOptions);
   } else {
     st = a as Strip;
     if (st === null || typeof st !== 'object' || !(st.normal instanceof Float64Array) || !(st.position instanceof Float64Array)) {
-      throw new TypeError(`stripLines2d expects a Strip from strip() or (x, n, d, i, opts); got ${fmt(st)}`);
+      throw typeError('s', 'a Strip from strip(), or the arguments (x, n, d, i, opts) of strip', st);
     }
-    if (st.normal.length !== 2) throw new RangeError(`stripLines2d needs a 2D strip; got a normal of length ${st.normal.length}`);
+    if (st.normal.length !== 2) throw rangeError('s.normal.length', '2 (a strip of a 2D state)', st.normal.length);
   }
   const px = st.position[0]!;
   const py = st.position[1]!;

@@ -3,18 +3,26 @@
  * hulls (SPEC.md §3 "Support function"; P1 says h_u and diam are
  * non-increasing along the scalar-step dynamics).
  *
- * Input everywhere: flat row-major arrays of n·d numbers (token i at
+ * Input everywhere: flat row-major arrays of exactly n·d numbers (token i at
  * x[i*d .. i*d+d)), a Float64Array, a Float32Array (e.g. a Simulation view)
- * or a number[]; read during the call only, never written or kept. Results
- * are fresh and owned by the caller. Distances are Euclidean, in the units
- * of the coordinates. Bad arguments throw TypeError / RangeError naming the
- * argument and the value.
+ * or a number[], or n rows of d numbers; read during the call only, never
+ * written or kept. Results are fresh and owned by the caller. Distances are
+ * Euclidean, in the units of the coordinates. Bad arguments throw TypeError /
+ * RangeError naming the argument and the value (check.ts `readState`).
+ *
+ * Scale: coordinates are normalised by a power of two first (ts/analysis/
+ * scale.ts), so no squared distance over- or underflows: the indices are the
+ * same at every scale and the lengths scale with the input (exactly, for a
+ * power-of-two factor). A length whose true value exceeds the float64 range
+ * (points near ±1.8e308) comes out as Infinity.
  */
+import { checkInt, readPointList, readState } from '../check.js';
 import { initialPositions } from '../init.js';
-import { show } from '../prng.js';
-import { asFloat64, checkCount, checkPoints, distinctRows, hullPolygon, hullVertices } from './hull.js';
+import { distinctRows, hullRows, polygonRows, readPoints } from './hull.js';
 import { pointPolygonDistance } from './hull2d.js';
 import { distanceToHull } from './extreme.js';
+import { ldexp, maxAbs, normAt, shiftFor, shifted } from './scale.js';
+import type { StateLike } from './alignment.js';
 
 /**
  * A fixed, seeded bank of m unit vectors in R^d (SPEC §3: 64 directions for
@@ -28,40 +36,48 @@ import { distanceToHull } from './extreme.js';
  * @returns m·d numbers, row-major (direction k at [k*d, k*d+d)); a fresh Float64Array
  */
 export function directionBank(d: number, m = 64, seed: number | bigint = 1): Float64Array {
-  checkCount('d', d);
-  checkCount('m', m);
+  checkInt(d, 'd');
+  checkInt(m, 'm');
   return initialPositions({ kind: 'sphere', n: m, d, seed });
 }
 
 /**
  * Support function h_u = max_i <u, x_i> for each of m directions u.
  *
- * @param x n·d numbers, row-major
- * @param dirs m·d numbers, row-major (any vectors; unit vectors give h in length units)
- * @param m number of directions (default floor(dirs.length / d))
- * @returns Float64Array of length m: h[k] for direction k (O(m·n·d) work)
+ * @param x n·d numbers, row-major (or n rows of d)
+ * @param dirs m·d numbers, row-major, or m rows of d (any vectors; unit vectors give h in length units)
+ * @param m number of directions (default dirs.length / d, which must then be a whole number)
+ * @returns Float64Array of length m: h[k] for direction k (O(m·n·d) work). Each
+ *   h[k] is computed on power-of-two normalised copies of x and dirs, so it
+ *   scales exactly with either.
  */
-export function supportFunction(x: ArrayLike<number>, n: number, d: number, dirs: Float64Array, m?: number): Float64Array {
-  checkPoints(x, n, d);
-  if (typeof dirs !== 'object' || dirs === null || typeof (dirs as { length?: unknown }).length !== 'number') {
-    throw new TypeError(`dirs must be a Float64Array of m*d numbers, got ${show(dirs)}`);
+export function supportFunction(x: StateLike, n: number, d: number, dirs: StateLike, m?: number): Float64Array {
+  const s = readPoints(x, n, d);
+  const dd = s.d;
+  let U0: Float64Array;
+  let mm: number;
+  if (m === undefined) ({ X: U0, rows: mm } = readPointList(dirs, dd, 'dirs'));
+  else {
+    mm = checkInt(m, 'm');
+    U0 = readState(dirs, mm, dd, 'dirs').X;
   }
-  const mm = m === undefined ? Math.floor(dirs.length / d) : m;
-  checkCount('m', mm);
-  checkPoints(dirs, mm, d, { x: 'dirs', n: 'm', d: 'd' });
-  const p = asFloat64(x, n * d);
-  const u = dirs instanceof Float64Array ? dirs : Float64Array.from({ length: mm * d }, (_, t) => dirs[t] as number);
+  const su = shiftFor(maxAbs(U0));
+  const u = shifted(U0, su);
+  const p = s.P;
+  const nn = s.n;
   const h = new Float64Array(mm).fill(-Infinity);
   // points outer, directions inner: the bank stays in cache while x streams once
-  for (let i = 0; i < n; i++) {
-    const base = i * d;
+  for (let i = 0; i < nn; i++) {
+    const base = i * dd;
     for (let k = 0; k < mm; k++) {
-      const ub = k * d;
+      const ub = k * dd;
       let v = 0;
-      for (let c = 0; c < d; c++) v += (u[ub + c] as number) * (p[base + c] as number);
+      for (let c = 0; c < dd; c++) v += (u[ub + c] as number) * (p[base + c] as number);
       if (v > (h[k] as number)) h[k] = v;
     }
   }
+  const back = -(s.shift + su);
+  if (back !== 0) for (let k = 0; k < mm; k++) h[k] = ldexp(h[k] as number, back);
   return h;
 }
 
@@ -137,30 +153,29 @@ function farthestPair(p: Float64Array, d: number, cand: Int32Array): [number, nu
  *
  * @returns { value, i, j } with i ≤ j token indices (lowest index per location)
  */
-export function diameter(x: ArrayLike<number>, n: number, d: number): Diameter {
-  checkPoints(x, n, d);
-  const p = asFloat64(x, n * d);
-  if (d === 1) {
+export function diameter(x: StateLike, n: number, d: number): Diameter {
+  const { P: p, n: nn, d: dd, shift } = readPoints(x, n, d);
+  if (dd === 1) {
     let iMin = 0, iMax = 0;
-    for (let i = 1; i < n; i++) {
+    for (let i = 1; i < nn; i++) {
       const v = p[i] as number;
       if (v < (p[iMin] as number)) iMin = i;
       if (v > (p[iMax] as number)) iMax = i;
     }
-    const value = (p[iMax] as number) - (p[iMin] as number);
+    const value = ldexp((p[iMax] as number) - (p[iMin] as number), -shift);
     if (value === 0) return { value: 0, i: 0, j: 0 };
     return { value, i: Math.min(iMin, iMax), j: Math.max(iMin, iMax) };
   }
   let res: [number, number, number];
-  if (d === 2) {
-    res = calipers(p, hullPolygon(p, n));
-  } else if (d === 3) {
-    res = farthestPair(p, d, hullVertices(p, n, d));
+  if (dd === 2) {
+    res = calipers(p, polygonRows(p, nn));
+  } else if (dd === 3) {
+    res = farthestPair(p, dd, hullRows(p, nn, dd).vertices);
   } else {
-    res = farthestPair(p, d, distinctRows(p, d, n));
+    res = farthestPair(p, dd, distinctRows(p, dd, nn));
   }
   const [v2, a, b] = res;
-  return { value: Math.sqrt(v2), i: Math.min(a, b), j: Math.max(a, b) };
+  return { value: ldexp(Math.sqrt(v2), -shift), i: Math.min(a, b), j: Math.max(a, b) };
 }
 
 /** Rotating calipers on a CCW polygon of token indices (stride-2 coordinates in p). Returns [best², a, b]. */
@@ -280,18 +295,14 @@ function calipers(p: Float64Array, poly: Int32Array): [number, number, number] {
  *
  * @returns a number ≥ 0
  */
-export function radius(x: ArrayLike<number>, n: number, d: number): number {
-  checkPoints(x, n, d);
+export function radius(x: StateLike, n: number, d: number): number {
+  const { P, n: nn, d: dd, shift } = readPoints(x, n, d);
   let best = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) {
-      const v = x[i * d + c] as number;
-      s += v * v;
-    }
-    if (s > best) best = s;
+  for (let i = 0; i < nn; i++) {
+    const r = normAt(P, i * dd, dd);
+    if (r > best) best = r;
   }
-  return Math.sqrt(best);
+  return ldexp(best, -shift);
 }
 
 /**
@@ -310,29 +321,32 @@ export function radius(x: ArrayLike<number>, n: number, d: number): number {
  * @param x nx·d numbers, row-major; y ny·d numbers, row-major (read only, not kept)
  * @returns a number ≥ 0 (0 for equal hulls; symmetric in X and Y)
  */
-export function hausdorffHulls(x: ArrayLike<number>, nx: number, y: ArrayLike<number>, ny: number, d: number): number {
-  checkPoints(x, nx, d, { x: 'x', n: 'nx', d: 'd' });
-  checkPoints(y, ny, d, { x: 'y', n: 'ny', d: 'd' });
-  const px = asFloat64(x, nx * d);
-  const py = asFloat64(y, ny * d);
-  if (d === 1) {
+export function hausdorffHulls(x: StateLike, nx: number, y: StateLike, ny: number, d: number): number {
+  const nxx = checkInt(nx, 'nx');
+  const nyy = checkInt(ny, 'ny');
+  const X = readState(x, nxx, d, 'x');
+  const Y = readState(y, nyy, d, 'y');
+  const dd = X.d;
+  // one power-of-two shift for both sets, so their distances stay comparable
+  const shift = shiftFor(Math.max(maxAbs(X.X), maxAbs(Y.X)));
+  const px = shifted(X.X, shift);
+  const py = shifted(Y.X, shift);
+  let h = 0;
+  if (dd === 1) {
     let ax = Infinity, bx = -Infinity, ay = Infinity, by = -Infinity;
-    for (let i = 0; i < nx; i++) { ax = Math.min(ax, px[i] as number); bx = Math.max(bx, px[i] as number); }
-    for (let i = 0; i < ny; i++) { ay = Math.min(ay, py[i] as number); by = Math.max(by, py[i] as number); }
-    return Math.max(Math.abs(ax - ay), Math.abs(bx - by));
-  }
-  if (d === 2) {
-    const P = hullPolygon(px, nx);
-    const Q = hullPolygon(py, ny);
-    let h = 0;
+    for (let i = 0; i < nxx; i++) { ax = Math.min(ax, px[i] as number); bx = Math.max(bx, px[i] as number); }
+    for (let i = 0; i < nyy; i++) { ay = Math.min(ay, py[i] as number); by = Math.max(by, py[i] as number); }
+    h = Math.max(Math.abs(ax - ay), Math.abs(bx - by));
+  } else if (dd === 2) {
+    const P = polygonRows(px, nxx);
+    const Q = polygonRows(py, nyy);
     for (const a of P) h = Math.max(h, pointPolygonDistance(py, Q, px[2 * a] as number, px[2 * a + 1] as number));
     for (const b of Q) h = Math.max(h, pointPolygonDistance(px, P, py[2 * b] as number, py[2 * b + 1] as number));
-    return h;
+  } else {
+    const VX = hullRows(px, nxx, dd).vertices;
+    const VY = hullRows(py, nyy, dd).vertices;
+    for (const a of VX) h = Math.max(h, distanceToHull(py, dd, VY, px.subarray(a * dd, a * dd + dd)));
+    for (const b of VY) h = Math.max(h, distanceToHull(px, dd, VX, py.subarray(b * dd, b * dd + dd)));
   }
-  const VX = hullVertices(px, nx, d);
-  const VY = hullVertices(py, ny, d);
-  let h = 0;
-  for (const a of VX) h = Math.max(h, distanceToHull(py, d, VY, px.subarray(a * d, a * d + d)));
-  for (const b of VY) h = Math.max(h, distanceToHull(px, d, VX, py.subarray(b * d, b * d + d)));
-  return h;
+  return ldexp(h, -shift);
 }

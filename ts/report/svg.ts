@@ -12,6 +12,7 @@
  * Data that cannot be drawn (NaN, ±Infinity, values <= 0 on a log axis) is
  * skipped: polylines break there, points are left out.
  */
+import { rangeError } from '../check.js';
 
 /** Escape text for SVG/HTML content and attribute values. */
 export function esc(s: string): string {
@@ -121,7 +122,7 @@ export function linearScale(domain: readonly [number, number], range: readonly [
 /** Log10 scale from domain (both > 0) to range. */
 export function logScale(domain: readonly [number, number], range: readonly [number, number]): Scale {
   let [d0, d1] = domain;
-  if (!(d0 > 0) || !(d1 > 0)) throw new RangeError(`a log scale needs a positive domain; got [${d0}, ${d1}]`);
+  if (!(d0 > 0) || !(d1 > 0)) throw rangeError('domain', 'two numbers > 0 (a log scale)', [d0, d1]);
   if (d0 === d1) {
     d0 /= 10;
     d1 *= 10;
