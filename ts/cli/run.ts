@@ -173,7 +173,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       result = simulate(sim, config.steps, config.every, choices.maxBytes, (done) => bar.update(done));
     } catch (err) {
       bar.done();
-      throw new CliError(`the simulation failed at t = ${sim.t} (the step to t = ${sim.t + 1} did not complete): ${messageOf(err)} (nothing was written)`, 1);
+      throw new CliError(`the simulation failed at t = ${sim.t}: ${messageOf(err)} (nothing was written)`, 1);
     }
     bar.done();
     const tr = result.trajectory;
