@@ -146,7 +146,7 @@ describe('sweep', () => {
 
   it.each([
     [['--grid', 'delta'], /--grid must be KEY=VALUES/],
-    [['--grid', 'foo=1,2'], /--grid foo: not a run option/],
+    [['--grid', 'foo=1,2'], /--grid KEY must be a run option with a value \(seed, model, .*\); got "foo"$/],
     [['--grid', 'delta=0.1,,0.2'], /empty value/],
     [['--grid', 'init-seed=5..1'], /must go up/],
     [['--grid', 'delta=0.1', '--grid', 'delta=0.2'], /--grid delta is given more than once/],

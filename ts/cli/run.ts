@@ -88,7 +88,7 @@ function runChoices(values: Values, c: RunShape): RunChoices {
   const recorded = recordedSteps(c.steps, c.every);
   const isRecorded = (flag: string, t: number): void => {
     if (!recorded.includes(t)) {
-      throw new CliError(`--${flag} ${t} is not a recorded step: with --steps ${c.steps} --every ${c.every} the recorded steps are multiples of ${c.every} up to ${c.steps}, and ${c.steps}`);
+      throw new CliError(`--${flag} must be recorded steps (with --steps ${c.steps} --every ${c.every}: multiples of ${c.every} up to ${c.steps}, and ${c.steps}); got ${t}`);
     }
   };
   const hullS = str('hull-at');
@@ -97,7 +97,7 @@ function runChoices(values: Values, c: RunShape): RunChoices {
   const stripS = str('strip-tokens');
   const stripTokens = stripS === undefined ? null : parseIntList('strip-tokens', stripS);
   stripTokens?.forEach((i) => {
-    if (i >= c.n) throw new CliError(`--strip-tokens ${i} is not a token index (n = ${c.n}, indices 0 … ${c.n - 1})`);
+    if (i >= c.n) throw new CliError(`--strip-tokens must be token indices in [0, ${c.n - 1}] (n = ${c.n}); got ${i}`);
   });
   const stripAtS = str('strip-at');
   const stripAt = stripAtS === undefined ? 0 : parseNumber('strip-at', stripAtS, { integer: true, min: 0 });

@@ -87,10 +87,10 @@ export function parseGrid(specs: readonly string[], base: Values): GridAxis[] {
   const axes: GridAxis[] = [];
   for (const spec of specs) {
     const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw new CliError(`--grid must be KEY=VALUES (e.g. delta=0.01,0.1); got '${spec}'`);
+    if (eq <= 0 || eq === spec.length - 1) throw new CliError(`--grid must be KEY=VALUES (e.g. delta=0.01,0.1); got ${JSON.stringify(spec)}`);
     const key = spec.slice(0, eq).trim().replace(/^--/, '');
     if (key !== 'seed' && !valued.has(key)) {
-      throw new CliError(`--grid ${key}: not a run option with a value; grid keys: seed, ${[...valued].join(', ')}`);
+      throw new CliError(`--grid KEY must be a run option with a value (seed, ${[...valued].join(', ')}); got ${JSON.stringify(key)}`);
     }
     if (axes.some((a) => a.key === key)) throw new CliError(`--grid ${key} is given more than once`);
     const targets = key === 'seed' ? ['init-seed'] : [key];
