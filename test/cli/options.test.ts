@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/app.js';
 import { CliError } from '../../ts/cli/errors.js';
-import { parseDeltaSchedule, parseGamma, parseIntList, parseNumber, parseOptions, parseSeed, SIM_OPTIONS } from '../../ts/cli/options.js';
+import { parseDeltaSchedule, parseGamma, parseIntList, parseNumber, parseOptions, parseSeed, readNumberLiteral, SIM_OPTIONS } from '../../ts/cli/options.js';
 import { progressBar } from '../../ts/cli/progress.js';
 import { recordedSteps } from '../../ts/cli/run.js';
 import { csvField, expandValues, gridPoints, parseGrid } from '../../ts/cli/sweep.js';
@@ -39,7 +39,7 @@ describe('numbers', () => {
     expect(parseNumber('x', '-.5')).toBe(-0.5);
     expect(parseNumber('x', 'inf', { allowInfinity: true })).toBe(Infinity);
     expect(() => parseNumber('x', 'inf')).toThrow(/finite/);
-    expect(() => parseNumber('x', '0x10')).toThrow(/must be a number/);
+    expect(() => parseNumber('x', '0x10')).toThrow(/^--x must be a finite number; got "0x10"$/);
     expect(() => parseNumber('x', '1.5', { integer: true })).toThrow(/integer/);
     expect(() => parseNumber('x', '0', { gt: 0 })).toThrow(/> 0/);
     expect(() => parseNumber('x', '3', { max: 2 })).toThrow(/<= 2/);
@@ -47,8 +47,28 @@ describe('numbers', () => {
   it('parseSeed gives numbers up to 2^53 and bigints up to 2^64', () => {
     expect(parseSeed('s', '42')).toBe(42);
     expect(parseSeed('s', '18446744073709551615')).toBe(18446744073709551615n);
-    expect(() => parseSeed('s', '18446744073709551616')).toThrow(/< 2\^64/);
+    expect(() => parseSeed('s', '18446744073709551616')).toThrow(/^--s must be an integer in \[0, 2\^64\); got "18446744073709551616"$/);
     expect(() => parseSeed('s', '-1')).toThrow(CliError);
+  });
+  it('refuses a literal that overflows to Infinity unless inf is written (issue 9 item 10)', () => {
+    expect(readNumberLiteral('1e309')).toBe('overflow');
+    expect(readNumberLiteral('-1e309')).toBe('overflow');
+    expect(readNumberLiteral('1.7976931348623157e308')).toBe(Number.MAX_VALUE);
+    expect(() => parseNumber('delta', '1e309', { min: 0, allowInfinity: true })).toThrow(/^--delta must be a number >= 0 \(Infinity allowed\); got "1e309"\. It is beyond the largest double .*write 'inf' for infinity$/);
+    expect(() => parseNumber('alpha', '1e999', { gt: 0 })).toThrow(CliError);
+    expect(() => parseNumber('steps', '1e400', { integer: true, min: 0 })).toThrow(/^--steps must be an integer >= 0; got "1e400"\. It is beyond the largest double/);
+    expect(parseNumber('delta', 'inf', { min: 0, allowInfinity: true })).toBe(Infinity);
+    expect(parseNumber('delta', 'Infinity', { min: 0, allowInfinity: true })).toBe(Infinity);
+    // and the schedule numbers
+    expect(() => parseDeltaSchedule('power:1e309,1')).toThrow(/"1e309" is beyond the largest double/);
+    expect(parseDeltaSchedule('power:inf,1')).toEqual({ kind: 'power', delta0: Infinity, p: 1 });
+    expect(() => parseGamma('geometric:0.5,1e999')).toThrow(/"1e999" is beyond the largest double/);
+  });
+  it('refuses a non-zero literal that underflows to 0, keeps subnormals and zeros (issue 9 item 10)', () => {
+    expect(() => parseNumber('delta', '1e-400', { min: 0, allowInfinity: true })).toThrow(/got "1e-400"\. It is below the smallest double .* read as 0/);
+    expect(parseNumber('x', '5e-324')).toBe(5e-324);
+    expect(parseNumber('x', '0e5')).toBe(0);
+    expect(parseNumber('x', '0.000')).toBe(0);
   });
   it('parseIntList', () => {
     expect(parseIntList('t', '0, 5,30')).toEqual([0, 5, 30]);
@@ -70,6 +90,15 @@ describe('grid', () => {
     expect(expandValues('beta', '0:0.3:0.1')).toEqual(['0', '0.1', '0.2', '0.3']);
     expect(expandValues('delta-schedule', 'power:0.2,1;geometric:0.2,0.9')).toEqual(['power:0.2,1', 'geometric:0.2,0.9']);
     expect(expandValues('seed', '1..2,7')).toEqual(['1', '2', '7']);
+  });
+  it("keeps a schedule value whole: ';' separates values, a ','-list with a schedule is refused (issue 9 item 9)", () => {
+    expect(expandValues('gamma', '0.5;geometric:0.5,0.5')).toEqual(['0.5', 'geometric:0.5,0.5']);
+    expect(expandValues('delta-schedule', 'power:0.2,1;')).toEqual(['power:0.2,1']);
+    expect(expandValues('gamma', '0.5,frank-wolfe')).toEqual(['0.5', 'frank-wolfe']);
+    expect(expandValues('delta-schedule', 'constant:0.1')).toEqual(['constant:0.1']);
+    expect(() => expandValues('gamma', '0.5,geometric:0.5,0.5')).toThrow(/^--grid gamma must be values separated by ';' when one is a schedule .*got "0\.5,geometric:0\.5,0\.5"/);
+    expect(() => expandValues('delta-schedule', 'power:0.2,1')).toThrow(CliError);
+    expect(() => expandValues('gamma', '0.5;;0.7')).toThrow(/empty value/);
   });
   it('gridPoints: the first axis varies slowest', () => {
     const axes = parseGrid(['delta=0.1,0.2', 'alpha=1,2,3'], {});

@@ -4,12 +4,13 @@
  * runs one and writes its figures (one .svg per figure), report.html,
  * summary.json and any input files it generated (.npy), atomically.
  */
-import { commitFiles, checkOutputDir, OutputError, type OutputFile } from '../io/atomic.js';
+import type { OutputFile } from '../io/atomic.js';
 import { renderReport, toJson } from '../report/html.js';
 import { CliError, messageOf } from './errors.js';
 import { EXPERIMENT_OPTIONS, usage } from './help.js';
 import { packageVersion, type Io } from './io.js';
-import { COMMON_OPTIONS, parseOptions } from './options.js';
+import { COMMON_OPTIONS, oneOfFlag, parseOptions } from './options.js';
+import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import { EXPERIMENTS, findExperiment } from './experiments/index.js';
 
@@ -39,15 +40,9 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
   if (exp === undefined) throw new CliError(`unknown experiment '${name}'; known: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (out === undefined || out === '') throw new CliError('--out DIR is required (the directory for the figures, report.html and summary.json)');
-  const backendS = typeof values.backend === 'string' ? values.backend : 'wasm';
-  if (backendS !== 'wasm' && backendS !== 'js') throw new CliError(`--backend must be wasm | js; got '${backendS}'`);
-  try {
-    checkOutputDir(out, ['report.html', 'summary.json']);
-  } catch (err) {
-    if (err instanceof OutputError) throw new CliError(err.message);
-    throw err;
-  }
+  const backendS = oneOfFlag('backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'js'] as const);
   const small = values.small === true;
+  prepareOutput(out, ['report.html', 'summary.json'], io, quiet);
   const t0 = performance.now();
   let bar = progressBar(io.stderr, name, 1, { quiet });
   let result;
@@ -100,12 +95,7 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     summary,
   });
   files.push({ name: 'summary.json', bytes: toJson(summary) }, { name: 'report.html', bytes: html });
-  try {
-    commitFiles(out, files);
-  } catch (err) {
-    if (err instanceof OutputError) throw new CliError(err.message, 1);
-    throw err;
-  }
+  await writeOutput(out, files, io);
   if (json) io.stdout.write(toJson(summary));
   else if (!quiet) {
     io.stdout.write(`${exp.name}: done in ${(ms / 1000).toFixed(2)} s; wrote ${files.length} files to ${out}; open ${out}/report.html\n`);

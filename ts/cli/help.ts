@@ -5,7 +5,7 @@
 import { COMMON_OPTIONS, RUN_OUTPUT_OPTIONS, SIM_OPTIONS, type OptSpec } from './options.js';
 
 export const SWEEP_OPTIONS: readonly OptSpec[] = [
-  { name: 'grid', type: 'string', multiple: true, arg: 'KEY=VALUES', group: 'Sweep', help: 'a grid axis (repeatable): KEY is a run option without --, VALUES a,b,c or i..j (integers) or start:stop:step; seed= sets --init-seed (and --seed for softmax-markov)' },
+  { name: 'grid', type: 'string', multiple: true, arg: 'KEY=VALUES', group: 'Sweep', help: "a grid axis (repeatable): KEY is a run option without --, VALUES a,b,c or i..j (integers) or start:stop:step, separated by ';' instead when a value is a schedule: 'gamma=0.5;geometric:0.5,0.5'; seed= sets --init-seed (and --seed for softmax-markov)" },
   { name: 'workers', type: 'string', arg: 'N', group: 'Sweep', help: 'worker threads (default: the number of cores)' },
   { name: 'out', type: 'string', arg: 'DIR', group: 'Sweep', help: 'required: output directory for sweep.csv and sweep.json' },
 ];
@@ -51,7 +51,8 @@ Examples:
   attention-dynamics experiment afz-figure2 --out out/afz
   attention-dynamics sweep --model localmax --n 60 --d 2 --steps 300 --grid delta=0.01,0.1,0.5 --grid alpha=0.5,1 --grid seed=1..4 --out out/sweep
 
-Exit status: 0 success, 2 bad input (one line on stderr, nothing written), 1 a run or output failure.
+Exit status: 0 success, 2 bad input or an unusable --out (one line on stderr, nothing written), 1 a run or
+output failure (one line; nothing written), 130/143 interrupted by SIGINT/SIGTERM (temporary files removed).
 `;
 
 const RUN_EXAMPLES = `Examples:
@@ -73,9 +74,14 @@ const SWEEP_EXAMPLES = `Examples:
   attention-dynamics sweep --model localmax --n 60 --d 2 --steps 300 --grid delta=0.01,0.1,0.5 --grid alpha=0.5,1 --grid seed=1..4 --out out/sweep
   attention-dynamics sweep --model softmax --n 100 --d 2 --steps 200 --grid beta=0:10:2 --grid backend=wasm,js --workers 2 --out out/beta
 
-Each grid point is a 'run' with the base options plus KEY VALUE; runs do not write trajectories. sweep.csv gets one
-row per run (its parameters, status, timings and final-state diagnostics); sweep.json the same with error messages
-and the worker thread of each run. A run that fails is reported and the others continue (exit status 1 if any failed).
+  # schedules have commas of their own: separate such values with ';' (and quote them for the shell)
+  attention-dynamics sweep --model localmax --n 60 --d 2 --steps 300 --grid 'delta-schedule=power:0.2,1;geometric:0.2,0.98' --out out/sched
+
+Each grid point is a 'run' with the base options plus KEY VALUE; runs do not write trajectories. Every point is
+validated before the first run starts: an invalid one is one line naming it, exit status 2, nothing written.
+sweep.csv gets one row per run (its parameters, status, timings and final-state diagnostics); sweep.json the same
+with error messages and the worker thread of each run. A run that fails while running is reported and the others
+continue (exit status 1 if any failed).
 `;
 
 const EXPERIMENT_EXAMPLES = `Examples:

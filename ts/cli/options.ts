@@ -12,6 +12,9 @@ import { initialPositions, schedules } from '../index.js';
 import type { SimulationOptions } from '../index.js';
 import type { GammaOption, Model } from '../types.js';
 import { NpyError, readNpyFile, shapeRepr } from '../io/npy.js';
+import { MAX_INITIAL_ELEMENTS } from '../init.js';
+import { checkWasmSize } from '../backend/wasm.js';
+import { checkNumber, checkOneOf, describeNumber, rangeError, show, typeError, type NumberRule } from '../check.js';
 import { CliError, messageOf } from './errors.js';
 
 /** One option of the command line. */
@@ -128,72 +131,124 @@ export function parseOptions(argv: readonly string[], specs: readonly OptSpec[],
 }
 
 // ---------------------------------------------------------------------------
-// Value parsers
+// Value parsers. Wording: `--flag must be <rule>; got <value>` (ts/check.ts).
 
-/** A number from a command-line string ('inf' / 'Infinity' only when allowed). */
-export function parseNumber(
-  flag: string,
-  s: string,
-  opts: { min?: number; max?: number; gt?: number; integer?: boolean; allowInfinity?: boolean } = {},
-): number {
+/** Bounds of {@link parseNumber}: check.ts's NumberRule, plus `gt` for "> gt". */
+export type NumberOpts = NumberRule & { gt?: number };
+
+/** Run a check of ts/check.ts, turning its TypeError/RangeError into a CliError (exit 2). */
+export function cliCheck<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * A decimal literal as a double: 'inf'/'Infinity' (any case, signed) give
+ * ±Infinity; a literal beyond the double range gives 'overflow' (never a
+ * silent Infinity), a non-zero literal that rounds to 0 gives 'underflow',
+ * anything else that is not a decimal number gives 'syntax'.
+ */
+export function readNumberLiteral(s: string): number | 'syntax' | 'overflow' | 'underflow' {
   const t = s.trim();
-  let v: number;
-  if (/^[+]?(inf|infinity)$/i.test(t)) v = Infinity;
-  else if (/^-(inf|infinity)$/i.test(t)) v = -Infinity;
-  else if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) v = Number(t);
-  else throw new CliError(`--${flag} must be a number; got '${s}'`);
-  if (!Number.isFinite(v) && !opts.allowInfinity) throw new CliError(`--${flag} must be a finite number; got '${s}'`);
-  if (opts.integer && !Number.isInteger(v)) throw new CliError(`--${flag} must be an integer; got '${s}'`);
-  if (opts.integer && !Number.isSafeInteger(v)) throw new CliError(`--${flag} is too large; got '${s}'`);
-  if (opts.min !== undefined && v < opts.min) throw new CliError(`--${flag} must be >= ${opts.min}; got '${s}'`);
-  if (opts.gt !== undefined && !(v > opts.gt)) throw new CliError(`--${flag} must be > ${opts.gt}; got '${s}'`);
-  if (opts.max !== undefined && v > opts.max) throw new CliError(`--${flag} must be <= ${opts.max}; got '${s}'`);
+  if (/^[+]?(inf|infinity)$/i.test(t)) return Infinity;
+  if (/^-(inf|infinity)$/i.test(t)) return -Infinity;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return 'syntax';
+  const v = Number(t);
+  if (!Number.isFinite(v)) return 'overflow';
+  if (v === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) return 'underflow';
   return v;
+}
+
+/** Why a literal was refused, as a sentence about `subject` (for {@link readNumberLiteral}'s codes). */
+function literalProblem(code: 'syntax' | 'overflow' | 'underflow', infinityAllowed: boolean, subject = 'It'): string {
+  if (code === 'overflow') return `${subject} is beyond the largest double (about 1.8e308)${infinityAllowed ? "; write 'inf' for infinity" : ''}`;
+  if (code === 'underflow') return `${subject} is below the smallest double (about 4.9e-324) and would be read as 0`;
+  return `${subject} is not a number`;
+}
+
+/**
+ * A number from a command-line string: a decimal literal, or 'inf' /
+ * 'Infinity' only when `allowInfinity`. A literal that overflows the double
+ * range (1e309) or underflows to 0 (1e-400) is refused, never rounded to ±∞
+ * or 0. CliError `--flag must be <rule>; got <value>` otherwise.
+ */
+export function parseNumber(flag: string, s: string, opts: NumberOpts = {}): number {
+  const { gt, ...r } = opts;
+  const rule: NumberRule = gt === undefined ? r : { ...r, min: gt, minExclusive: true };
+  const name = `--${flag}`;
+  const v = readNumberLiteral(s);
+  if (v === 'syntax') throw new CliError(typeError(name, describeNumber(rule), s).message);
+  if (typeof v !== 'number') throw new CliError(rangeError(name, describeNumber(rule), s, literalProblem(v, rule.allowInfinity === true && !rule.integer)).message);
+  return cliCheck(() => checkNumber(v, name, rule));
 }
 
 /** A non-negative integer seed; values beyond 2^53 become bigints (< 2^64). */
 export function parseSeed(flag: string, s: string): number | bigint {
   const t = s.trim();
-  if (!/^\d+$/.test(t)) throw new CliError(`--${flag} must be a non-negative integer; got '${s}'`);
+  const rule = 'an integer in [0, 2^64)';
+  if (!/^[+-]?\d+$/.test(t)) throw new CliError(typeError(`--${flag}`, rule, s).message);
   const b = BigInt(t);
-  if (b >= 2n ** 64n) throw new CliError(`--${flag} must be < 2^64; got '${s}'`);
+  if (b < 0n || b >= 2n ** 64n) throw new CliError(rangeError(`--${flag}`, rule, s).message);
   return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 }
 
 /** A comma-separated list of non-negative integers. */
 export function parseIntList(flag: string, s: string): number[] {
   const parts = s.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => p === '')) throw new CliError(`--${flag} must be a comma-separated list of integers; got '${s}'`);
+  if (parts.length === 0 || parts.some((p) => p === '')) throw new CliError(typeError(`--${flag}`, 'a comma-separated list of integers >= 0', s).message);
   return parts.map((p) => parseNumber(flag, p, { integer: true, min: 0 }));
 }
 
-function scheduleNumbers(flag: string, spec: string, body: string, count: number): number[] {
+/** The forms of the schedule strings, for messages and --help. */
+const DELTA_FORMS: Record<string, string> = {
+  constant: 'constant:δ',
+  power: 'power:δ0,p',
+  geometric: 'geometric:δ0,r',
+  piecewise: 'piecewise:δ@t0,δ@t1,... (t0 = 0)',
+};
+const GAMMA_FORMS: Record<string, string> = {
+  'frank-wolfe': 'frank-wolfe',
+  constant: 'constant:γ',
+  'exp-rise': 'exp-rise:a',
+  geometric: 'geometric:γ0,r',
+  piecewise: 'piecewise:γ@t0,γ@t1,... (t0 = 0)',
+};
+
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** A CliError `--flag must be FORM; got "spec". why`. */
+function badSchedule(flag: string, form: string, spec: string, why = ''): CliError {
+  return new CliError(typeError(`--${flag}`, form, spec, why).message);
+}
+
+function scheduleNumbers(flag: string, spec: string, body: string, form: string, count: number): number[] {
   const parts = body.split(',').map((p) => p.trim());
   if (parts.length !== count || parts.some((p) => p === '')) {
-    throw new CliError(`--${flag} '${spec}': expected ${count} comma-separated number${count > 1 ? 's' : ''} after ':'`);
+    throw badSchedule(flag, form, spec, `It takes ${count} comma-separated number${count > 1 ? 's' : ''} after ':'`);
   }
   return parts.map((p) => {
-    try {
-      return parseNumber(flag, p, { allowInfinity: true });
-    } catch {
-      throw new CliError(`--${flag} '${spec}': '${p}' is not a number`);
-    }
+    const v = readNumberLiteral(p);
+    if (typeof v !== 'number') throw badSchedule(flag, form, spec, literalProblem(v, true, show(p)));
+    return v;
   });
 }
 
-function piecewise(flag: string, spec: string, body: string): { starts: number[]; values: number[] } {
+function piecewise(flag: string, spec: string, body: string, form: string): { starts: number[]; values: number[] } {
   const starts: number[] = [];
   const values: number[] = [];
   for (const part of body.split(',')) {
     const m = /^\s*([^@\s]+)\s*@\s*([^@\s]+)\s*$/.exec(part);
-    if (m === null) throw new CliError(`--${flag} '${spec}': piecewise pieces are VALUE@STEP, e.g. piecewise:0.2@0,0.05@100; got '${part}'`);
-    let v: number;
-    let t: number;
-    try {
-      v = parseNumber(flag, m[1] as string, { allowInfinity: true });
-      t = parseNumber(flag, m[2] as string, { integer: true, min: 0 });
-    } catch {
-      throw new CliError(`--${flag} '${spec}': bad piece '${part}' (VALUE@STEP with an integer STEP >= 0)`);
+    if (m === null) throw badSchedule(flag, form, spec, `Pieces are VALUE@STEP, e.g. piecewise:0.2@0,0.05@100; got ${show(part)}`);
+    const v = readNumberLiteral(m[1] as string);
+    const t = readNumberLiteral(m[2] as string);
+    if (typeof v !== 'number' || typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) {
+      throw badSchedule(flag, form, spec, `Bad piece ${show(part)}: VALUE@STEP with a number VALUE and an integer STEP >= 0`);
     }
     values.push(v);
     starts.push(t);
@@ -206,93 +261,84 @@ function schedule<T>(flag: string, spec: string, make: () => T): T {
   try {
     return make();
   } catch (err) {
-    throw new CliError(`--${flag} '${spec}': ${messageOf(err)}`);
+    throw new CliError(`--${flag} ${show(spec)}: ${messageOf(err)}`);
   }
 }
 
 /** A δ schedule string: constant:δ | power:δ0,p | geometric:δ0,r | piecewise:δ@t,... */
 export function parseDeltaSchedule(s: string, flag = 'delta-schedule'): ReturnType<typeof schedules.constant> {
   const m = /^\s*([a-z-]+)\s*:(.*)$/i.exec(s);
-  if (m === null) {
-    throw new CliError(`--${flag} '${s}': expected KIND:ARGS with KIND constant, power, geometric or piecewise (e.g. power:0.2,1)`);
-  }
-  const kind = (m[1] as string).toLowerCase();
+  const kind = m === null ? '' : (m[1] as string).toLowerCase();
+  const form = DELTA_FORMS[kind];
+  if (m === null || form === undefined) throw badSchedule(flag, orList(Object.values(DELTA_FORMS)), s, m === null ? '' : `Unknown schedule ${show(kind)}`);
   const body = m[2] as string;
   switch (kind) {
     case 'constant': {
-      const [v] = scheduleNumbers(flag, s, body, 1) as [number];
+      const [v] = scheduleNumbers(flag, s, body, form, 1) as [number];
       return schedule(flag, s, () => schedules.constant(v));
     }
     case 'power': {
-      const [a, p] = scheduleNumbers(flag, s, body, 2) as [number, number];
+      const [a, p] = scheduleNumbers(flag, s, body, form, 2) as [number, number];
       return schedule(flag, s, () => schedules.power(a, p));
     }
     case 'geometric': {
-      const [a, r] = scheduleNumbers(flag, s, body, 2) as [number, number];
+      const [a, r] = scheduleNumbers(flag, s, body, form, 2) as [number, number];
       return schedule(flag, s, () => schedules.geometric(a, r));
     }
-    case 'piecewise': {
-      const { starts, values } = piecewise(flag, s, body);
+    default: {
+      const { starts, values } = piecewise(flag, s, body, form);
       return schedule(flag, s, () => schedules.piecewise(starts, values));
     }
-    default:
-      throw new CliError(`--${flag} '${s}': unknown schedule '${kind}' (constant, power, geometric or piecewise)`);
   }
 }
 
 /** A γ option string: a number, frank-wolfe, constant:γ, exp-rise:a, geometric:γ0,r, piecewise:γ@t,... */
 export function parseGamma(s: string): GammaOption {
   const t = s.trim();
-  if (/^[+-]?(\d|\.\d)/.test(t)) {
-    const v = parseNumber('gamma', t);
-    if (!(v > 0 && v <= 1)) throw new CliError(`--gamma must be in (0, 1]; got '${s}'`);
-    return v;
-  }
+  const unit: NumberRule = { min: 0, minExclusive: true, max: 1 };
+  if (/^[+-]?(\d|\.\d)/.test(t)) return parseNumber('gamma', t, unit);
   if (t === 'frank-wolfe') return schedules.frankWolfe();
   const m = /^([a-z-]+)\s*:(.*)$/i.exec(t);
-  if (m === null) throw new CliError(`--gamma '${s}': expected a number in (0, 1], frank-wolfe, constant:γ, exp-rise:a, geometric:γ0,r or piecewise:γ@t,...`);
-  const kind = (m[1] as string).toLowerCase();
+  const kind = m === null ? '' : (m[1] as string).toLowerCase();
+  const form = GAMMA_FORMS[kind];
+  if (m === null || form === undefined || kind === 'frank-wolfe') {
+    throw badSchedule('gamma', `a number in (0, 1] or ${orList(Object.values(GAMMA_FORMS))}`, s, m === null ? '' : `Unknown schedule ${show(kind)}`);
+  }
   const body = m[2] as string;
-  const check = (g: GammaOption): GammaOption => {
-    // validated by the API (Simulation.create) too; checking here gives the flag in the message
-    if (typeof g === 'object' && g.kind === 'piecewise') {
-      g.values.forEach((v) => {
-        if (!(v > 0 && v <= 1)) throw new CliError(`--gamma '${s}': every value must be in (0, 1]; got ${v}`);
-      });
-      if (g.starts[0] !== 0) throw new CliError(`--gamma '${s}': the first piece must start at step 0`);
-      for (let k = 1; k < g.starts.length; k++) {
-        if (!((g.starts[k] as number) > (g.starts[k - 1] as number))) throw new CliError(`--gamma '${s}': steps must increase`);
-      }
-    }
-    return g;
+  const inUnit = (v: number, what: string): void => {
+    if (!(v > 0 && v <= 1)) throw badSchedule('gamma', `${form} with ${what} in (0, 1]`, s, `${what} = ${show(v)}`);
   };
   switch (kind) {
     case 'constant': {
-      const [v] = scheduleNumbers('gamma', s, body, 1) as [number];
-      if (!(v > 0 && v <= 1)) throw new CliError(`--gamma '${s}': γ must be in (0, 1]`);
+      const [v] = scheduleNumbers('gamma', s, body, form, 1) as [number];
+      inUnit(v, 'γ');
       return { kind: 'constant', gamma: v };
     }
     case 'exp-rise': {
-      const [a] = scheduleNumbers('gamma', s, body, 1) as [number];
+      const [a] = scheduleNumbers('gamma', s, body, form, 1) as [number];
       return schedule('gamma', s, () => schedules.expRise(a));
     }
     case 'geometric': {
-      const [g0, r] = scheduleNumbers('gamma', s, body, 2) as [number, number];
-      if (!(g0 > 0 && g0 <= 1)) throw new CliError(`--gamma '${s}': γ0 must be in (0, 1]`);
+      const [g0, r] = scheduleNumbers('gamma', s, body, form, 2) as [number, number];
+      inUnit(g0, 'γ0');
       return schedule('gamma', s, () => schedules.gammaGeometric(g0, r));
     }
-    case 'piecewise': {
-      const { starts, values } = piecewise('gamma', s, body);
-      return check({ kind: 'piecewise', starts, values });
+    default: {
+      // validated by the API (Simulation.create) too; checking here gives the flag in the message
+      const { starts, values } = piecewise('gamma', s, body, form);
+      values.forEach((v) => inUnit(v, 'every γ'));
+      if (starts[0] !== 0) throw badSchedule('gamma', form, s, 'The first piece must start at step 0');
+      for (let k = 1; k < starts.length; k++) {
+        if (!((starts[k] as number) > (starts[k - 1] as number))) throw badSchedule('gamma', form, s, 'The steps must increase');
+      }
+      return { kind: 'piecewise', starts, values };
     }
-    default:
-      throw new CliError(`--gamma '${s}': unknown schedule '${kind}' (frank-wolfe, constant, exp-rise, geometric or piecewise)`);
   }
 }
 
-function oneOfFlag<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new CliError(`--${flag} must be ${allowed.join(' | ')}; got '${v}'`);
-  return v as T;
+/** One of `allowed`, else CliError `--flag must be 'a', 'b' or 'c'; got "x"`. */
+export function oneOfFlag<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  return cliCheck(() => checkOneOf(v, `--${flag}`, allowed));
 }
 
 /** Read an NPY file for a flag, as a CliError on any problem. */
@@ -338,8 +384,23 @@ export interface RunConfig {
   matrixFiles: Record<string, string>;
 }
 
-/** Build a RunConfig from parsed values (run and sweep). Throws CliError. */
-export function buildRunConfig(values: Values): RunConfig {
+/** The size of a run, known before its initial state is generated or copied. */
+export interface RunShape {
+  n: number;
+  d: number;
+  steps: number;
+  every: number;
+}
+
+/**
+ * Build a RunConfig from parsed values (run and sweep). Throws CliError.
+ * Every option is parsed first; then, before a generated state is allocated
+ * (or right after an --init file is read), the size is checked: a generated
+ * state holds at most 2^28 numbers (initialPositions' limit), the wasm
+ * backend must fit n × d in wasm32 memory (checkWasmSize), and `preflight`
+ * (e.g. run's trajectory and disk-space checks) is called with the shape.
+ */
+export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => void): RunConfig {
   const str = (k: string): string | undefined => {
     const v = values[k];
     return typeof v === 'string' ? v : undefined;
@@ -353,7 +414,63 @@ export function buildRunConfig(values: Values): RunConfig {
   if (modelS === undefined) throw new CliError(`--model is required: ${MODELS.join(' | ')}`);
   const model = oneOfFlag('model', modelS, MODELS);
 
-  // initial state
+  // every scalar option first: nothing below allocates
+  const opts: Omit<SimulationOptions, 'positions' | 'model'> = {};
+  const num = (flag: string, o: NumberOpts = {}): number | undefined => {
+    const v = str(flag);
+    return v === undefined ? undefined : parseNumber(flag, v, o);
+  };
+  const alpha = num('alpha', { gt: 0 });
+  if (alpha !== undefined) opts.alpha = alpha;
+  const gammaS = str('gamma');
+  if (gammaS !== undefined) opts.gamma = parseGamma(gammaS);
+  const deltaS = str('delta');
+  const schedS = str('delta-schedule');
+  if (deltaS !== undefined && schedS !== undefined) throw new CliError('give --delta or --delta-schedule, not both');
+  if (deltaS !== undefined) opts.delta = parseNumber('delta', deltaS, { min: 0, allowInfinity: true });
+  if (schedS !== undefined) opts.delta = parseDeltaSchedule(schedS);
+  if ((deltaS !== undefined || schedS !== undefined) && model !== 'localmax') {
+    throw new CliError(`--delta${schedS !== undefined ? '-schedule' : ''} applies to --model localmax only; got --model ${model}`);
+  }
+  const beta = num('beta', { min: 0 });
+  if (beta !== undefined) opts.beta = beta;
+  const h = num('h');
+  if (h !== undefined) opts.h = h;
+  if (values.sphere === true) opts.sphere = true;
+  const seedS = str('seed');
+  if (seedS !== undefined) opts.seed = parseSeed('seed', seedS);
+  const dt = num('dt', { gt: 0 });
+  if (dt !== undefined) opts.dt = dt;
+  const integ = str('integrator');
+  if (integ !== undefined) opts.integrator = oneOfFlag('integrator', integ, ['euler', 'euler-raw', 'rk4'] as const);
+  const tau = num('tie-tolerance', { min: 0 });
+  if (tau !== undefined) opts.tieTolerance = tau;
+  const backend = str('backend');
+  if (backend !== undefined) opts.backend = oneOfFlag('backend', backend, ['wasm', 'js'] as const);
+  const precision = str('precision');
+  if (precision !== undefined) opts.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
+
+  const stepsS = str('steps');
+  const steps = stepsS === undefined ? 100 : parseNumber('steps', stepsS, { integer: true, min: 0 });
+  const everyS = str('every');
+  const every = everyS === undefined ? Math.max(1, Math.ceil(steps / 500)) : parseNumber('every', everyS, { integer: true, min: 1 });
+
+  const nS = str('n');
+  const dS = str('d');
+  const nGiven = nS === undefined ? undefined : parseNumber('n', nS, { integer: true, min: 1 });
+  const dGiven = dS === undefined ? undefined : parseNumber('d', dS, { integer: true, min: 1 });
+  const checkSize = (n: number, d: number): void => {
+    if ((opts.backend ?? 'wasm') === 'wasm') {
+      try {
+        checkWasmSize(opts.precision ?? 'f64', n, d, model === 'sphere-sa' || model === 'sphere-usa');
+      } catch (err) {
+        throw new CliError(`--n ${n} --d ${d}: ${messageOf(err)}`);
+      }
+    }
+    preflight?.({ n, d, steps, every });
+  };
+
+  // the initial state
   let x0: Float64Array;
   let n: number;
   let d: number;
@@ -369,37 +486,26 @@ export function buildRunConfig(values: Values): RunConfig {
     }
     [n, d] = a.shape as [number, number];
     if (n < 1 || d < 1) throw new CliError(`--init ${initPath}: the array must hold at least one token of dimension >= 1; got shape ${shapeRepr(a.shape)}`);
-    const nS = str('n');
-    const dS = str('d');
-    if (nS !== undefined && parseNumber('n', nS, { integer: true, min: 1 }) !== n) {
-      throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --n ${nS}`);
-    }
-    if (dS !== undefined && parseNumber('d', dS, { integer: true, min: 1 }) !== d) {
-      throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --d ${dS}`);
-    }
+    if (nGiven !== undefined && nGiven !== n) throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --n ${nS}`);
+    if (dGiven !== undefined && dGiven !== d) throw new CliError(`--init ${initPath} has shape ${shapeRepr(a.shape)}, which is not n × d with --d ${dS}`);
     const bad = firstNonFinite(a.data, d);
     if (bad !== null) throw new CliError(`--init ${initPath}: every entry must be finite; found ${bad}`);
+    checkSize(n, d);
     x0 = a.data;
     init = { source: 'file', path: initPath, dtype: a.dtype };
   } else {
-    const nS = str('n');
-    const dS = str('d');
-    if (nS === undefined || dS === undefined) throw new CliError('give the initial state: --init FILE.npy, or --n N --d D (with --init-kind, --init-seed)');
-    n = parseNumber('n', nS, { integer: true, min: 1 });
-    d = parseNumber('d', dS, { integer: true, min: 1 });
+    if (nGiven === undefined || dGiven === undefined) throw new CliError('give the initial state: --init FILE.npy, or --n N --d D (with --init-kind, --init-seed)');
+    n = nGiven;
+    d = dGiven;
     const kind = oneOfFlag('init-kind', str('init-kind') ?? 'uniform', ['uniform', 'gaussian', 'sphere'] as const);
     const seedS = str('init-seed');
     const seed = seedS === undefined ? 0 : parseSeed('init-seed', seedS);
-    const opt = (flag: string): number | undefined => {
-      const v = str(flag);
-      return v === undefined ? undefined : parseNumber(flag, v);
-    };
     const extras: Record<string, number | undefined> = {
-      low: opt('init-low'),
-      high: opt('init-high'),
-      mean: opt('init-mean'),
-      sigma: opt('init-sigma'),
-      radius: opt('init-radius'),
+      low: num('init-low'),
+      high: num('init-high'),
+      mean: num('init-mean'),
+      sigma: num('init-sigma'),
+      radius: num('init-radius'),
     };
     const applies: Record<string, readonly string[]> = { uniform: ['low', 'high'], gaussian: ['mean', 'sigma'], sphere: ['radius'] };
     const kindOpts: Record<string, number> = {};
@@ -408,6 +514,10 @@ export function buildRunConfig(values: Values): RunConfig {
       if (!(applies[kind] as readonly string[]).includes(k)) throw new CliError(`--init-${k} does not apply to --init-kind ${kind}`);
       kindOpts[k] = v;
     }
+    if (n * d > MAX_INITIAL_ELEMENTS) {
+      throw new CliError(`--n × --d must be at most 2^28 = ${MAX_INITIAL_ELEMENTS} for a generated initial state; got ${n} × ${d} = ${n * d}`);
+    }
+    checkSize(n, d);
     try {
       x0 = initialPositions({ kind, n, d, seed, ...kindOpts });
     } catch (err) {
@@ -416,41 +526,7 @@ export function buildRunConfig(values: Values): RunConfig {
     init = { source: 'generated', kind, seed, ...kindOpts };
   }
 
-  const sim: SimulationOptions & { positions: Float64Array; n: number; d: number } = { model, positions: x0, n, d };
-  const num = (flag: string, o: Parameters<typeof parseNumber>[2] = {}): number | undefined => {
-    const v = str(flag);
-    return v === undefined ? undefined : parseNumber(flag, v, o);
-  };
-  const alpha = num('alpha', { gt: 0 });
-  if (alpha !== undefined) sim.alpha = alpha;
-  const gammaS = str('gamma');
-  if (gammaS !== undefined) sim.gamma = parseGamma(gammaS);
-  const deltaS = str('delta');
-  const schedS = str('delta-schedule');
-  if (deltaS !== undefined && schedS !== undefined) throw new CliError('give --delta or --delta-schedule, not both');
-  if (deltaS !== undefined) sim.delta = parseNumber('delta', deltaS, { min: 0, allowInfinity: true });
-  if (schedS !== undefined) sim.delta = parseDeltaSchedule(schedS);
-  if ((deltaS !== undefined || schedS !== undefined) && model !== 'localmax') {
-    throw new CliError(`--delta${schedS !== undefined ? '-schedule' : ''} applies to --model localmax only; got --model ${model}`);
-  }
-  const beta = num('beta', { min: 0 });
-  if (beta !== undefined) sim.beta = beta;
-  const h = num('h');
-  if (h !== undefined) sim.h = h;
-  if (values.sphere === true) sim.sphere = true;
-  const seedS = str('seed');
-  if (seedS !== undefined) sim.seed = parseSeed('seed', seedS);
-  const dt = num('dt', { gt: 0 });
-  if (dt !== undefined) sim.dt = dt;
-  const integ = str('integrator');
-  if (integ !== undefined) sim.integrator = oneOfFlag('integrator', integ, ['euler', 'euler-raw', 'rk4'] as const);
-  const tau = num('tie-tolerance', { min: 0 });
-  if (tau !== undefined) sim.tieTolerance = tau;
-  const backend = str('backend');
-  if (backend !== undefined) sim.backend = oneOfFlag('backend', backend, ['wasm', 'js'] as const);
-  const precision = str('precision');
-  if (precision !== undefined) sim.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
-
+  const sim: SimulationOptions & { positions: Float64Array; n: number; d: number } = { model, positions: x0, n, d, ...opts };
   const matrixFiles: Record<string, string> = {};
   for (const m of ['A', 'Q', 'K', 'V'] as const) {
     const path = str(m);
@@ -464,11 +540,6 @@ export function buildRunConfig(values: Values): RunConfig {
     sim[m] = a.data;
     matrixFiles[m] = path;
   }
-
-  const stepsS = str('steps');
-  const steps = stepsS === undefined ? 100 : parseNumber('steps', stepsS, { integer: true, min: 0 });
-  const everyS = str('every');
-  const every = everyS === undefined ? Math.max(1, Math.ceil(steps / 500)) : parseNumber('every', everyS, { integer: true, min: 1 });
 
   return { sim, n, d, init, steps, every, given, matrixFiles };
 }

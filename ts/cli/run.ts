@@ -2,21 +2,27 @@
  * `attention-dynamics run`: one simulation from the command line.
  *
  * Order of work, so bad input never leaves a half-written output:
- *   1. parse and validate every option, read every input file, check --out;
+ *   1. parse and validate every option; check the sizes (generator and wasm
+ *      limits, --max-trajectory-mb, free disk space) before the initial state
+ *      is allocated; read every input file; check that --out is writable (a
+ *      probe file; stale temporaries of killed runs are removed there);
  *   2. create the Simulation (the API validates the options again);
- *   3. run, recording every k-th state (and the final state);
+ *   3. run, recording every k-th state (and the final state); a failed step
+ *      (e.g. a non-finite state) is exit 1 naming t, and nothing is written;
  *   4. analyse and build the report in memory;
  *   5. write trajectory.npy, final.npy, initial.npy, times.npy,
- *      summary.json and report.html atomically (temporaries, then renames).
+ *      summary.json and report.html atomically (temporaries, then renames;
+ *      see ./output.ts for signals and a full disk).
  */
 import { Simulation } from '../index.js';
 import { Recorder, type Trajectory } from '../analysis/trajectory.js';
 import { encodeNpy } from '../io/npy.js';
-import { commitFiles, checkOutputDir, OutputError } from '../io/atomic.js';
+import { freeBytes } from '../io/atomic.js';
 import { renderReport, toJson, type Section } from '../report/html.js';
 import { analyseRun } from './diagnostics.js';
 import { CliError, messageOf } from './errors.js';
-import { COMMON_OPTIONS, RUN_OUTPUT_OPTIONS, SIM_OPTIONS, buildRunConfig, describeConfig, parseIntList, parseNumber, parseOptions, type RunConfig, type Values } from './options.js';
+import { COMMON_OPTIONS, RUN_OUTPUT_OPTIONS, SIM_OPTIONS, buildRunConfig, describeConfig, parseIntList, parseNumber, parseOptions, type RunConfig, type RunShape, type Values } from './options.js';
+import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import { usage } from './help.js';
 import type { Io } from './io.js';
@@ -70,14 +76,19 @@ interface RunChoices {
   maxBytes: number;
 }
 
-function runChoices(values: Values, c: RunConfig): RunChoices {
+function mib(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The run's output choices, checked against its shape before anything is allocated or written. */
+function runChoices(values: Values, c: RunShape): RunChoices {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const out = str('out');
   if (out === undefined || out === '') throw new CliError("--out DIR is required (the directory for trajectory.npy, summary.json, report.html, …)");
   const recorded = recordedSteps(c.steps, c.every);
   const isRecorded = (flag: string, t: number): void => {
     if (!recorded.includes(t)) {
-      throw new CliError(`--${flag} ${t} is not a recorded step: with --steps ${c.steps} --every ${c.every} the recorded steps are multiples of ${c.every} up to ${c.steps}, and ${c.steps}`);
+      throw new CliError(`--${flag} must be recorded steps (with --steps ${c.steps} --every ${c.every}: multiples of ${c.every} up to ${c.steps}, and ${c.steps}); got ${t}`);
     }
   };
   const hullS = str('hull-at');
@@ -86,7 +97,7 @@ function runChoices(values: Values, c: RunConfig): RunChoices {
   const stripS = str('strip-tokens');
   const stripTokens = stripS === undefined ? null : parseIntList('strip-tokens', stripS);
   stripTokens?.forEach((i) => {
-    if (i >= c.n) throw new CliError(`--strip-tokens ${i} is not a token index (n = ${c.n}, indices 0 … ${c.n - 1})`);
+    if (i >= c.n) throw new CliError(`--strip-tokens must be token indices in [0, ${c.n - 1}] (n = ${c.n}); got ${i}`);
   });
   const stripAtS = str('strip-at');
   const stripAt = stripAtS === undefined ? 0 : parseNumber('strip-at', stripAtS, { integer: true, min: 0 });
@@ -100,6 +111,14 @@ function runChoices(values: Values, c: RunConfig): RunChoices {
   if (need > maxBytes) {
     throw new CliError(
       `the trajectory would hold ${recorded.length} snapshots of ${c.n} × ${c.d} (${(need / 2 ** 20).toFixed(1)} MiB), above --max-trajectory-mb ${mb}; raise --every or --max-trajectory-mb`,
+    );
+  }
+  // the .npy outputs alone (the report and summary come on top); temporaries need it all before the renames
+  const npyBytes = need + 2 * c.n * c.d * 8 + recorded.length * 8 + 4 * 128;
+  const free = freeBytes(out);
+  if (free !== null && npyBytes > free) {
+    throw new CliError(
+      `--out ${out}: the outputs need at least ${mib(npyBytes)} (trajectory.npy ${mib(need)}) but its file system has ${mib(free)} free; free some space, raise --every or choose another --out`,
     );
   }
   return { out, hullAt, stripTokens, stripAt, analysisSnapshots, maxBytes: Math.max(maxBytes, need + 1) };
@@ -134,15 +153,13 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const json = values.json === true;
   const tStart = performance.now();
 
-  // 1. validate everything
-  const config = buildRunConfig(values);
-  const choices = runChoices(values, config);
-  try {
-    checkOutputDir(choices.out, RUN_FILES);
-  } catch (err) {
-    if (err instanceof OutputError) throw new CliError(err.message);
-    throw err;
-  }
+  // 1. validate everything: sizes before the initial state is allocated, then the output directory
+  let checked: RunChoices | undefined;
+  const config = buildRunConfig(values, (shape) => {
+    checked = runChoices(values, shape);
+  });
+  const choices = checked as RunChoices;
+  prepareOutput(choices.out, RUN_FILES, io, quiet);
 
   // 2. create
   const tCreate = performance.now();
@@ -229,12 +246,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       { name: 'summary.json', bytes: toJson(summary) },
       { name: 'report.html', bytes: html },
     ];
-    try {
-      commitFiles(choices.out, files);
-    } catch (err) {
-      if (err instanceof OutputError) throw new CliError(err.message, 1);
-      throw err;
-    }
+    await writeOutput(choices.out, files, io);
     if (json) io.stdout.write(toJson(summary));
     else if (!quiet) {
       const f = analysis.summary.final as Record<string, { count?: number; vertexCount?: number; converged?: boolean } | null>;

@@ -3,20 +3,31 @@
  *
  * Each grid point is the base run options plus one value per grid axis
  * (`--grid delta=0.01,0.1 --grid alpha=0.5,1` gives 4 runs; the first axis
- * varies slowest). Every point is validated up front; points whose options
- * are invalid are reported as failed runs and the others still run. The
- * runs execute in a piscina pool (one task per run, `--workers` threads),
- * and one row per run goes to sweep.csv (and sweep.json with errors and the
- * worker thread of each run), both written atomically at the end.
+ * varies slowest). Values are separated by ',' or, when the list contains a
+ * ';', by ';' — schedule values (KIND:ARGS) have commas of their own, so a
+ * `gamma` or `delta-schedule` list with a schedule and a ',' but no ';' is
+ * refused as ambiguous (`--grid 'gamma=0.5;geometric:0.5,0.5'`; a single
+ * schedule value may end with ';').
+ *
+ * Every point is validated up front exactly as `run` validates its options
+ * (parsing, input files, sizes, and the API's validation of the Simulation
+ * options, without creating a simulation): the first invalid point is one
+ * line naming it, exit 2, nothing run and nothing written. The runs execute
+ * in a piscina pool (one task per run, `--workers` threads); a run that
+ * fails while running (e.g. a step that throws) is reported as a failed row
+ * and the others go on (exit 1). One row per run goes to sweep.csv (and
+ * sweep.json with errors and the worker thread of each run), both written
+ * atomically at the end.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { commitFiles, checkOutputDir, OutputError } from '../io/atomic.js';
+import { resolveOptions } from '../validate.js';
 import { toJson } from '../report/html.js';
 import { CliError, messageOf } from './errors.js';
 import { SWEEP_OPTIONS, usage } from './help.js';
 import { packageVersion, type Io } from './io.js';
 import { COMMON_OPTIONS, SIM_OPTIONS, buildRunConfig, parseNumber, parseOptions, type Values } from './options.js';
+import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import type { SweepMetrics, SweepResult, SweepTask } from './sweep-task.js';
 
@@ -28,11 +39,26 @@ export interface GridAxis {
 
 const MAX_RUNS = 100_000;
 
-/** Expand one VALUES list: items separated by ',' (or ';' if any), each a literal, i..j, or start:stop:step. */
+/** Grid keys whose values may be schedules (KIND:ARGS, with commas of their own). */
+const SCHEDULE_KEYS: Record<string, string> = { gamma: 'gamma=0.5;geometric:0.5,0.5', 'delta-schedule': 'delta-schedule=power:0.2,1;geometric:0.2,0.9' };
+
+/**
+ * Expand one VALUES list: items separated by ',' (or by ';' if the list has
+ * one; a trailing ';' is allowed), each a literal, i..j, or start:stop:step.
+ * A schedule value in a ','-separated gamma or delta-schedule list is refused
+ * as ambiguous (its own commas would split it).
+ */
 export function expandValues(key: string, list: string): string[] {
   const sep = list.includes(';') ? ';' : ',';
-  const items = list.split(sep).map((s) => s.trim());
+  let items = list.split(sep).map((s) => s.trim());
+  if (sep === ';' && items.length > 1 && items[items.length - 1] === '') items = items.slice(0, -1);
   if (items.length === 0 || items.some((s) => s === '')) throw new CliError(`--grid ${key}=${list}: empty value in the list`);
+  const example = SCHEDULE_KEYS[key];
+  if (sep === ',' && example !== undefined && items.length > 1 && items.some((s) => /^[a-z][a-z-]*\s*:/i.test(s))) {
+    throw new CliError(
+      `--grid ${key} must be values separated by ';' when one is a schedule (KIND:ARGS has commas of its own); got ${JSON.stringify(list)}. Write e.g. --grid '${example}' (one schedule alone: end it with ';')`,
+    );
+  }
   const out: string[] = [];
   for (const item of items) {
     const range = /^(-?\d+)\.\.(-?\d+)$/.exec(item);
@@ -61,10 +87,10 @@ export function parseGrid(specs: readonly string[], base: Values): GridAxis[] {
   const axes: GridAxis[] = [];
   for (const spec of specs) {
     const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw new CliError(`--grid must be KEY=VALUES (e.g. delta=0.01,0.1); got '${spec}'`);
+    if (eq <= 0 || eq === spec.length - 1) throw new CliError(`--grid must be KEY=VALUES (e.g. delta=0.01,0.1); got ${JSON.stringify(spec)}`);
     const key = spec.slice(0, eq).trim().replace(/^--/, '');
     if (key !== 'seed' && !valued.has(key)) {
-      throw new CliError(`--grid ${key}: not a run option with a value; grid keys: seed, ${[...valued].join(', ')}`);
+      throw new CliError(`--grid KEY must be a run option with a value (seed, ${[...valued].join(', ')}); got ${JSON.stringify(key)}`);
     }
     if (axes.some((a) => a.key === key)) throw new CliError(`--grid ${key} is given more than once`);
     const targets = key === 'seed' ? ['init-seed'] : [key];
@@ -95,6 +121,13 @@ function pointArgv(baseArgv: readonly string[], point: Record<string, string>, m
     } else argv.push(`--${k}=${v}`);
   }
   return argv;
+}
+
+/** A grid point as KEY=VALUE pairs, e.g. "alpha=-1 seed=3". */
+function describePoint(p: Record<string, string> | undefined): string {
+  return Object.entries(p ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 /** RFC 4180 CSV field. */
@@ -139,12 +172,6 @@ export async function sweepCommand(argv: readonly string[], io: Io): Promise<num
   const axes = parseGrid((values.grid as string[] | undefined) ?? [], values);
   const cores = availableParallelism();
   const workers = typeof values.workers === 'string' ? parseNumber('workers', values.workers, { integer: true, min: 1, max: 256 }) : cores;
-  try {
-    checkOutputDir(out, ['sweep.csv', 'sweep.json']);
-  } catch (err) {
-    if (err instanceof OutputError) throw new CliError(err.message);
-    throw err;
-  }
   // the base argv: every option except the sweep's own and the general ones
   const own = new Set([...SWEEP_OPTIONS, ...COMMON_OPTIONS].map((s) => s.name));
   const baseArgv: string[] = [];
@@ -163,21 +190,20 @@ export async function sweepCommand(argv: readonly string[], io: Io): Promise<num
     return { index, argv: pointArgv(baseArgv, p, m, gen) };
   });
 
-  // validate every point up front (options, files); invalid points become failed runs
-  const results: (SweepResult | null)[] = new Array(tasks.length).fill(null);
-  const valid: SweepTask[] = [];
+  // validate every point up front as run does (options, files, sizes, the API's checks), without creating simulations
   for (const t of tasks) {
     try {
       const { values: v } = parseOptions(t.argv, SIM_OPTIONS, 'sweep');
-      buildRunConfig(v);
-      valid.push(t);
+      resolveOptions(buildRunConfig(v).sim);
     } catch (err) {
-      results[t.index] = { index: t.index, ok: false, error: messageOf(err), threadId: -1, metrics: null };
+      if (!(err instanceof CliError || err instanceof TypeError || err instanceof RangeError)) throw err;
+      throw new CliError(`grid run ${t.index} (${describePoint(points[t.index])}): ${err instanceof CliError ? '' : 'invalid options: '}${messageOf(err)}; nothing was run`);
     }
   }
-  if (valid.length === 0) throw new CliError(`every run of the sweep is invalid; the first: ${results[0]?.error ?? '?'}`);
+  prepareOutput(out, ['sweep.csv', 'sweep.json'], io, quiet);
+  const results: (SweepResult | null)[] = new Array(tasks.length).fill(null);
 
-  const threads = Math.min(workers, valid.length);
+  const threads = Math.min(workers, tasks.length);
   const pool = new Piscina({
     filename: new URL('./sweep-worker.js', import.meta.url).href,
     minThreads: threads,
@@ -185,12 +211,12 @@ export async function sweepCommand(argv: readonly string[], io: Io): Promise<num
     idleTimeout: 60_000,
   });
   const bar = progressBar(io.stderr, 'sweep', tasks.length, { quiet, unit: 'runs' });
-  let done = tasks.length - valid.length;
-  let failed = done;
+  let done = 0;
+  let failed = 0;
   const t0 = performance.now();
   try {
     await Promise.all(
-      valid.map(async (t) => {
+      tasks.map(async (t) => {
         let r: SweepResult;
         try {
           r = (await pool.run(t)) as SweepResult;
@@ -237,21 +263,20 @@ export async function sweepCommand(argv: readonly string[], io: Io): Promise<num
     base: baseArgv,
     rows: rows.map((r, k) => ({ ...r, params: points[k] })),
   };
-  try {
-    commitFiles(out, [
+  await writeOutput(
+    out,
+    [
       { name: 'sweep.csv', bytes: lines.join('\n') + '\n' },
       { name: 'sweep.json', bytes: toJson(summary) },
-    ]);
-  } catch (err) {
-    if (err instanceof OutputError) throw new CliError(err.message, 1);
-    throw err;
-  }
+    ],
+    io,
+  );
   if (json) io.stdout.write(toJson(summary));
   else if (!quiet) {
     io.stdout.write(`sweep: ${rows.length} runs (${rows.length - failed} ok, ${failed} failed) on ${threads} worker thread(s) in ${(wallMs / 1000).toFixed(2)} s; wrote ${out}/sweep.csv and ${out}/sweep.json\n`);
   }
   for (const r of rows) {
-    if (!r.ok) io.stderr.write(`attention-dynamics: run ${r.index} (${Object.entries(points[r.index] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}) failed: ${r.error}\n`);
+    if (!r.ok) io.stderr.write(`attention-dynamics: run ${r.index} (${describePoint(points[r.index])}) failed: ${r.error}\n`);
   }
   return failed > 0 ? 1 : 0;
 }

@@ -313,6 +313,12 @@ export function fsReason(err: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'a parent of the path is not a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
     default:
       return e?.message ?? String(err);
   }
