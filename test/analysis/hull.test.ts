@@ -621,6 +621,28 @@ describe('hullVertices, d = 3, against Carathéodory brute force', () => {
     }
   });
 
+  it('a coplanar triangle a few ulps off a line keeps its 3 vertices and dim 2 (was reduced to a segment by the 1e-10 span tolerance; property suite, issue 9)', () => {
+    // (0,0), (1,0), (2, 1e-12) is a triangle; in the plane z = 0 of R^3 it was [0, 2] with dim 1, while d = 2 said [0, 1, 2]
+    const tri = [0, 0, 0, 1, 0, 0, 2, 1e-12, 0];
+    expect(arr(hullVertices([0, 0, 1, 0, 2, 1e-12], 3, 2))).toEqual([0, 1, 2]);
+    expect(arr(hullVertices(tri, 3, 3))).toEqual([0, 1, 2]);
+    expect(hullGeometry(tri, 3, 3).dim).toBe(2);
+    // the counterexample the property suite found: (-1,0), (0,-1), (2,-3) times 0.1 are not exactly collinear
+    // after rounding (0.2, -0.30000000000000004), so the flat set in z = 0 has 3 vertices
+    const found = [-0.1, 0, 0, 0.2, -0.30000000000000004, 0, 0, -0.1, 0, -0.1, 0, 0];
+    expect(arr(hullVertices(found, 4, 3))).toEqual(brute3d(found, 4));
+    expect(arr(hullVertices(found, 4, 3))).toEqual([0, 1, 2]);
+    // a tilted plane (z = x + y) with a point 1 ulp off the line through two others, and 4 points (hull3d's minimum)
+    const e = 2 ** -50; // one ulp of 4: (2, 2 + e, 4 + e) lies exactly in the plane, e off the line
+    const tilted = [0, 0, 0, 1, 1, 2, 2, 2 + e, 4 + e, 3, 3, 6];
+    expect(tilted[7]! + tilted[6]!).toBe(tilted[8]);
+    expect(arr(hullVertices(tilted, 4, 3))).toEqual([0, 2, 3]);
+    expect(arr(hullVertices(tilted, 4, 3))).toEqual(brute3d(tilted, 4));
+    expect(hullGeometry(tilted, 4, 3).dim).toBe(2);
+    // exactly collinear stays a segment
+    expect(arr(hullVertices([0, 0, 0, 1, 1, 2, 2, 2, 4, 3, 3, 6], 4, 3))).toEqual([0, 3]);
+  });
+
   it('a cube grid with duplicates: 8 corners, 12 edges, 12 outward triangles', () => {
     const rng = new Rng(8);
     const pts: number[] = [];

@@ -34,8 +34,10 @@
  *     which also says why the npm package quickhull3d is not used); exact
  *     for all finite inputs, including tight clusters and sets a few ulps off
  *     a plane (those are genuinely 3-dimensional and treated so). Only an
- *     EXACTLY coplanar or collinear set is reduced, as below, to the 2D / 1D
- *     code, which is exact on it.
+ *     EXACTLY coplanar or collinear set (or one of fewer than 4 points) is
+ *     reduced to the 2D / 1D code, which is exact on it: exact orientation
+ *     tests choose the coordinates to keep (`exactFlat3`), so a coplanar
+ *     triangle a few ulps off a line stays a triangle.
  *   - d > 3: reduction to the affine span found by a rank-revealing
  *     Gram–Schmidt pass with relative tolerance `AFFINE_TOLERANCE` (1e-10 of
  *     the set's extent), then the 1D/2D/3D code if the span has dimension
@@ -56,6 +58,7 @@
  */
 import { aklToussaint, monotoneChain, rotateToMin } from './hull2d.js';
 import { hull3d } from './hull3d.js';
+import { orient2d, orient3d } from 'robust-predicates';
 import { lpVertexFlags, type LpStats } from './extreme.js';
 import { checkBool, checkNumber, checkOptions, readState, typeError } from '../check.js';
 import { normalise } from './scale.js';
@@ -564,6 +567,14 @@ function hullOfRows(p: Float64Array, k: number, reps: Int32Array, run: HullRun):
   if (k === 3 && !run.forceLp) {
     const h3 = hull3d(compact(p, 3, reps), m);
     if (h3 !== null) return mapHull({ dim: 3, vertices: h3.vertices, edges: h3.edges, faces: h3.faces, polygon: null }, reps);
+    // exactly coplanar or collinear (or fewer than 4 points): reduce exactly, not with the span tolerance, which
+    // would flatten a triangle a few ulps off a line into a segment
+    const flat = exactFlat3(p, reps);
+    if (flat !== null) {
+      const all = new Int32Array(m);
+      for (let t = 0; t < m; t++) all[t] = t;
+      return mapHull(hullOfRows(flat.q, flat.k, all, run), reps);
+    }
   }
   const span = affineSpan(p, k, reps, AFFINE_TOLERANCE);
   const kk = span.dim;
@@ -579,6 +590,60 @@ function hullOfRows(p: Float64Array, k: number, reps: Int32Array, run: HullRun):
   const vs: number[] = [];
   for (let t = 0; t < m; t++) if (flags[t] === 1) vs.push(reps[t] as number);
   return { dim: k, vertices: Int32Array.from(vs), edges: EMPTY, faces: EMPTY, polygon: null };
+}
+
+/** Coordinate pairs (a, b) of the three axis-parallel projections of R^3. */
+const PLANES: readonly (readonly [number, number])[] = [[0, 1], [1, 2], [0, 2]];
+
+/**
+ * Exact reduction of distinct rows of p (stride 3) that lie on one line or
+ * one plane, decided with exact predicates only: the rows' coordinates on
+ * one axis (collinear: an axis on which the line is not constant) or on two
+ * axes (coplanar: a coordinate plane onto which the set's plane projects
+ * injectively, i.e. where a triangle of the set keeps a non-zero exact
+ * orientation). Dropping coordinates needs no arithmetic, so the reduced
+ * set is exactly the same configuration for the exact 1D/2D code. Returns
+ * null when the rows are not exactly flat.
+ */
+function exactFlat3(p: Float64Array, reps: Int32Array): { q: Float64Array; k: number } | null {
+  const m = reps.length;
+  const at = (r: number, c: number): number => p[r * 3 + c] as number;
+  const r0 = reps[0] as number;
+  const r1 = reps[1] as number;
+  let third = -1;
+  let plane = -1;
+  for (let t = 2; t < m && third < 0; t++) {
+    const r = reps[t] as number;
+    for (let pl = 0; pl < 3; pl++) {
+      const [a, b] = PLANES[pl] as readonly [number, number];
+      if (orient2d(at(r0, a), at(r0, b), at(r1, a), at(r1, b), at(r, a), at(r, b)) !== 0) {
+        third = r;
+        plane = pl;
+        break;
+      }
+    }
+  }
+  if (third < 0) {
+    // collinear: rows 0 and 1 differ in some coordinate, on which the line projects injectively
+    let axis = 0;
+    while (axis < 2 && at(r0, axis) === at(r1, axis)) axis++;
+    const q = new Float64Array(m);
+    for (let t = 0; t < m; t++) q[t] = at(reps[t] as number, axis);
+    return { q, k: 1 };
+  }
+  for (let t = 2; t < m; t++) {
+    const r = reps[t] as number;
+    if (r === third) continue;
+    const o = orient3d(at(r0, 0), at(r0, 1), at(r0, 2), at(r1, 0), at(r1, 1), at(r1, 2), at(third, 0), at(third, 1), at(third, 2), at(r, 0), at(r, 1), at(r, 2));
+    if (o !== 0) return null;
+  }
+  const [a, b] = PLANES[plane] as readonly [number, number];
+  const q = new Float64Array(2 * m);
+  for (let t = 0; t < m; t++) {
+    q[2 * t] = at(reps[t] as number, a);
+    q[2 * t + 1] = at(reps[t] as number, b);
+  }
+  return { q, k: 2 };
 }
 
 /** The listed rows of p (stride s) packed contiguously. */
