@@ -164,6 +164,49 @@ describe('the tarball (npm pack)', () => {
     expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} attention-dynamics contributors\n/);
     expect(readFileSync(join(consumer, 'node_modules/attention-dynamics/dist/vendor/yalps/simplex.js'), 'utf8')).toContain('Copyright (c) 2022-2023 Ian Manske');
   });
+
+  it('has no top-level await in any dist/ file, and the universal entry imports nothing by a bare name or from node: (issue 10 items 1-2)', async () => {
+    const ts = (await import('typescript')).default;
+    const pkgDir = join(consumer, 'node_modules/attention-dynamics');
+    const js = pack.files.map((f) => f.path).filter((p) => p.endsWith('.js'));
+    const tla: string[] = [];
+    /** relative specifiers → resolved file, others → listed */
+    const imports = new Map<string, string[]>();
+    for (const rel of js) {
+      const sf = ts.createSourceFile(rel, readFileSync(join(pkgDir, rel), 'utf8'), ts.ScriptTarget.ES2022, true);
+      const specs: string[] = [];
+      const visit = (node: import('typescript').Node, inFunction: boolean): void => {
+        const inside = inFunction || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node);
+        if (!inside && (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined))) {
+          tla.push(`${rel}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+        }
+        if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+          specs.push(node.moduleSpecifier.text);
+        }
+        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+          const a = node.arguments[0];
+          specs.push(a !== undefined && ts.isStringLiteral(a) ? a.text : '<computed>');
+        }
+        ts.forEachChild(node, (c) => visit(c, inside));
+      };
+      visit(sf, false);
+      imports.set(rel, specs);
+    }
+    expect(tla, 'top-level await').toEqual([]);
+    const seen = new Set<string>();
+    const outside: string[] = [];
+    const todo = ['dist/index.js'];
+    for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const spec of imports.get(f) ?? [`<${f} is not in the tarball>`]) {
+        if (spec.startsWith('./') || spec.startsWith('../')) todo.push(join(f, '..', spec).replace(/\\/g, '/'));
+        else outside.push(`${f} imports ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
+    expect(seen.size).toBeGreaterThan(10);
+  });
 });
 
 describe('Node: import and require', () => {
