@@ -11,6 +11,7 @@
  * with the row maximum excepted; see reference.thresholdMargin).
  */
 import { describe, expect, it } from 'vitest';
+import type { FlatSimulationOptions } from '../ts/types.js';
 import {
   argmaxGap,
   diameter,
@@ -102,7 +103,8 @@ function simOpts(
   d: number,
   A?: Float64Array,
 ): Options {
-  const o: Options = {
+  // built for a model chosen at run time: the flat form, checked at run time by Simulation.create
+  const o: FlatSimulationOptions = {
     model: v.model,
     positions: inputFor(x, combo),
     n,
@@ -114,7 +116,7 @@ function simOpts(
   if (v.delta !== undefined) o.delta = v.delta;
   if (v.beta !== undefined) o.beta = v.beta;
   if (A !== undefined) o.A = A;
-  return o;
+  return o as Options;
 }
 
 describe.each(COMBOS)('$name', (combo) => {

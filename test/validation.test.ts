@@ -135,7 +135,7 @@ describe.each(BACKENDS)('Simulation.create on %s rejects bad options', (backend)
       { alpha: 1e9 },
       { delta: { kind: 'piecewise' as const, starts: [0], values: [Infinity] } },
     ]) {
-      await withSim({ ...base(), backend, ...o }, (sim) => {
+      await withSim({ ...base(), backend, ...o } as Options, (sim) => {
         sim.step(2);
         expect(sim.t).toBe(2);
         for (const v of sim.positions()) expect(Number.isFinite(v)).toBe(true);

@@ -45,9 +45,21 @@ describe('loader without SIMD', () => {
     vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     const { Simulation, wasmSimdSupported } = await import('../ts/index.js');
     expect(wasmSimdSupported()).toBe(false);
-    await expect(Simulation.create({ model: 'hardmax', positions: [[0, 1]] })).rejects.toThrow(/SIMD.*'js'/);
+    await expect(Simulation.create({ model: 'hardmax', positions: [[0, 1]], backend: 'wasm' })).rejects.toThrow(/SIMD.*'js'/);
     // the js backend still works
     const sim = await Simulation.create({ model: 'hardmax', positions: [[0, 1]], backend: 'js' });
     expect(sim.step(3).t).toBe(3);
+  });
+
+  it("the default backend 'auto' runs js there, without touching the kernel (issue 10 item 4)", async () => {
+    vi.resetModules();
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    const compile = vi.spyOn(WebAssembly, 'compile');
+    const { Simulation } = await import('../ts/index.js');
+    const sim = await Simulation.create({ model: 'hardmax', positions: [[0, 1], [2, 3]] });
+    expect(sim.backend).toBe('js');
+    expect(sim.step(3).t).toBe(3);
+    expect(compile).not.toHaveBeenCalled();
+    sim.dispose();
   });
 });

@@ -27,7 +27,7 @@ import type { EquilibriumClass, EquilibriumClassification, JacobianSpectrum, Sph
 import { initialPositions } from './init.js';
 import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, rangeError } from './check.js';
 import { Simulation } from './simulation.js';
-import type { BackendName, Integrator, MatrixOption, Precision } from './types.js';
+import type { BackendOption, Integrator, MatrixOption, Precision } from './types.js';
 
 /** Tolerances of the census. */
 export interface CensusTolerances {
@@ -63,8 +63,8 @@ export interface CensusOptions {
   dt: number;
   /** Default 'rk4'. */
   integrator?: Integrator;
-  /** Default 'wasm'. */
-  backend?: BackendName;
+  /** 'auto' (default: 'wasm' where WebAssembly SIMD validates, else 'js'), 'wasm' or 'js'. */
+  backend?: BackendOption;
   /** Default 'f64'. */
   precision?: Precision;
   /** Time between convergence checks (> 0). Default 1 (at least one step). */

@@ -1,9 +1,25 @@
 /**
  * attention-dynamics: simulate and analyse self-attention dynamics.
- * The public entry: re-exports only.
+ * The universal public entry (browsers, workers, Node, Deno, Bun): re-exports
+ * only, with no `node:` import and no bare import, so a page or a module Web
+ * Worker loads dist/index.js from static files without an import map or a
+ * bundler. Node resolves the package to ts/node.ts, which re-exports this and
+ * adds loadNpy/saveNpy.
  */
 export { Simulation } from './simulation.js';
-export type { SimulationOptions, Model, BackendName, Precision, DeltaOption, ScheduleSpec } from './types.js';
+export type { SimulationOptions, Model, BackendName, BackendOption, Precision, DeltaOption, ScheduleSpec } from './types.js';
+export type {
+  CommonOptions,
+  DiscreteOptions,
+  StepOptions,
+  HardmaxOptions,
+  LocalmaxOptions,
+  SoftmaxOptions,
+  FrankWolfeOptions,
+  SoftmaxMarkovOptions,
+  SphereOptions,
+  PositionsOption,
+} from './types.js';
 export * as schedules from './schedules.js';
 export { wasmSimdSupported, setKernelSource } from './backend/wasm.js';
 export type { KernelSource } from './backend/wasm.js';
@@ -14,3 +30,5 @@ export * from './analysis/index.js';
 export { multistabilityCensus } from './census.js';
 export type { CensusOptions, CensusResult, CensusRun, CensusExample, CensusTolerances } from './census.js';
 export type { GammaOption, GammaSpec, Integrator, MatrixOption } from './types.js';
+export { readNpy, writeNpy, trajectoryToNpy, NpyError } from './data.js';
+export type { NpyArray, NpyFloat, NpyInput } from './data.js';

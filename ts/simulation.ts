@@ -25,6 +25,17 @@ import type { ResolvedOptions } from './validate.js';
  */
 const CHUNK = 4096;
 
+declare global {
+  // `Symbol.dispose` (TC39 explicit resource management) is typed by lib
+  // "esnext.disposable" and by @types/node; declared here too so that this
+  // file's declarations compile for a project with neither (e.g. lib
+  // ["es2022", "dom"], types: []) instead of failing with TS2550. Identical to
+  // the lib's declaration, so the two merge.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** A running simulation of n tokens in R^d. Create with `Simulation.create`; free with `dispose()`. */
 export class Simulation {
   #backend: Backend | null;
@@ -56,7 +67,9 @@ export class Simulation {
   /**
    * Validate the options, allocate the backend and copy the initial positions in.
    * Throws TypeError/RangeError naming the bad option and value; rejects with an
-   * Error when backend 'wasm' cannot run here (no WebAssembly SIMD).
+   * Error when backend 'wasm' cannot run here (no WebAssembly SIMD) or
+   * kernel.wasm cannot be loaded. `backend: 'auto'` (the default) runs 'wasm'
+   * where WebAssembly SIMD validates and 'js' elsewhere.
    */
   static async create(options: SimulationOptions): Promise<Simulation> {
     // Validation runs synchronously, when create() is called. A Float64Array that
@@ -144,7 +157,7 @@ export class Simulation {
   get rngState(): bigint {
     return this.#live().seedState();
   }
-  /** The backend in use. */
+  /** The backend running this simulation: 'wasm' or 'js' (with backend 'auto', the one chosen). */
   get backend(): BackendName {
     return this.#live().name;
   }

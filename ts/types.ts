@@ -13,8 +13,15 @@ export type Model = 'hardmax' | 'localmax' | 'softmax' | 'frank-wolfe' | 'softma
 /** Integrators of the sphere models (SPEC.md §2.2). */
 export type Integrator = 'euler' | 'euler-raw' | 'rk4';
 
-/** Which implementation advances the state. */
+/** Which implementation advances the state (what `sim.backend` reports). */
 export type BackendName = 'wasm' | 'js';
+
+/**
+ * The `backend` option: 'auto' (the default) picks 'wasm' where this engine
+ * validates WebAssembly SIMD (simd128) and 'js' elsewhere; 'wasm' and 'js'
+ * ask for one of them ('wasm' fails where SIMD is missing).
+ */
+export type BackendOption = BackendName | 'auto';
 
 /**
  * Storage and arithmetic precision of the state. 'f32' stores positions as
@@ -60,46 +67,162 @@ export type GammaOption = number | GammaSpec | ((t: number) => number);
 /** A d×d matrix: flat row-major (d*d numbers) or d rows of d numbers. */
 export type MatrixOption = Float64Array | Float32Array | readonly number[] | readonly (readonly number[])[];
 
-/** Options of Simulation.create. See DESIGN.md "Public names". */
-export interface SimulationOptions {
-  /** The update rule. */
-  model: Model;
-  /** Initial positions: a flat row-major Float64Array/Float32Array of n*d numbers (then n and d are required) or an array of n rows of d numbers. Copied; the caller keeps ownership. */
-  positions: Float64Array | Float32Array | readonly (readonly number[])[] | readonly number[];
+/**
+ * Initial positions: a flat row-major Float64Array/Float32Array/number[] of
+ * n*d numbers (then `n` and `d` are required) or an array of n rows of d
+ * numbers. Copied; the caller keeps ownership.
+ */
+export type PositionsOption = Float64Array | Float32Array | readonly (readonly number[])[] | readonly number[];
+
+/**
+ * Options every model takes. `undefined` means "use the default" everywhere
+ * (hence `| undefined`), so a property typed `?: undefined` below is one that
+ * model refuses when it is given a value.
+ */
+export interface CommonOptions {
+  /** Initial positions (see {@link PositionsOption}). Copied; the caller keeps ownership. */
+  positions: PositionsOption;
   /** Number of tokens; required with a flat array. */
-  n?: number;
+  n?: number | undefined;
   /** Dimension of each token; required with a flat array. */
-  d?: number;
-  /** Step size parameter α > 0; the update is x <- x + γ(y − x) with γ = α/(1+α). Default 1. Discrete models; exclusive with gamma, V and h. */
-  alpha?: number;
-  /** The step size γ_t ∈ (0, 1] directly: a number, a schedule object or a function of t. Discrete models; exclusive with alpha. 'frank-wolfe' defaults to 2/(t+2). */
-  gamma?: GammaOption;
+  d?: number | undefined;
+  /** Inverse temperature β >= 0, finite (softmax, softmax-markov, sphere models). Default 1. Ignored by the other models. */
+  beta?: number | undefined;
   /** Localmax alignment sensitivity δ >= 0 (Infinity allowed: uniform averaging), a schedule object or a function of t. Default 0. Ignored by the other models. */
-  delta?: DeltaOption;
-  /** Inverse temperature β >= 0, finite (softmax, softmax-markov, sphere models). Default 1. */
-  beta?: number;
+  delta?: DeltaOption | undefined;
   /** The d*d row-major alignment matrix: a_ij = <A x_i, x_j> (B of Frank–Wolfe; may be indefinite). Identity when absent or null. Copied. Exclusive with Q, K. */
-  A?: MatrixOption | null;
+  A?: MatrixOption | null | undefined;
   /** Query matrix: alignments <Q x_i, K x_j>, i.e. A = Kᵀ Q. Identity when absent or null. */
-  Q?: MatrixOption | null;
+  Q?: MatrixOption | null | undefined;
   /** Key matrix (see Q). */
-  K?: MatrixOption | null;
-  /** Value matrix V (d×d). Sphere models: the field is P⊥(V y). Discrete models: selects the residual update x <- x + h V y. null: the identity. */
-  V?: MatrixOption | null;
-  /** Residual step h (finite) of the update x <- x + h V y (discrete models). Default 1 when V is given. */
-  h?: number;
-  /** Discrete models: project every token to the unit sphere after each step (positions are projected at creation). */
-  sphere?: boolean;
-  /** 'softmax-markov': the SplitMix64 seed (non-negative safe integer or bigint < 2^64). Required there. */
-  seed?: number | bigint;
-  /** Sphere models: time step dt > 0. Default 0.1. */
-  dt?: number;
-  /** Sphere models: 'euler', 'euler-raw' or 'rk4'. Default 'rk4'. */
-  integrator?: Integrator;
+  K?: MatrixOption | null | undefined;
   /** Relative tie tolerance τ >= 0 (threshold m_i − δ − τ·max(1,|m_i|)). Default 1e-12 (f64), 1e-5 (f32). */
-  tieTolerance?: number;
-  /** Default 'wasm'. 'wasm' throws where WebAssembly SIMD is unavailable. */
-  backend?: BackendName;
+  tieTolerance?: number | undefined;
+  /** 'auto' (default: 'wasm' where WebAssembly SIMD validates, else 'js'), 'wasm' or 'js'. `sim.backend` tells which one runs. */
+  backend?: BackendOption | undefined;
   /** Default 'f64'. */
-  precision?: Precision;
+  precision?: Precision | undefined;
+}
+
+/** Options of every discrete model (SPEC.md §1): no dt or integrator. */
+export interface DiscreteOptions extends CommonOptions {
+  /** Project every token to the unit sphere after each step (positions are projected at creation). Default false. */
+  sphere?: boolean | undefined;
+  /** Sphere models only. */
+  dt?: undefined;
+  /** Sphere models only. */
+  integrator?: undefined;
+}
+
+/**
+ * The update of a discrete model: one of
+ * - `alpha`: x <- x + γ(y − x) with γ = α/(1+α) (α > 0, default 1);
+ * - `gamma`: the step size γ_t ∈ (0, 1] directly (a number, schedule object or function of t);
+ * - `V` and/or `h`: the residual update x <- x + h V y (V d×d, null for the identity; h finite, default 1).
+ * Giving two of them is refused (a compile error here, a TypeError at run time).
+ */
+export type StepOptions =
+  | {
+      /** Step size parameter α > 0: γ = α/(1+α). Default 1 (γ = 1/2). */
+      alpha?: number | undefined;
+      gamma?: undefined;
+      V?: undefined;
+      h?: undefined;
+    }
+  | {
+      /** The step size γ_t ∈ (0, 1]: a number, a schedule object or a function of t. 'frank-wolfe' defaults to 2/(t+2). */
+      gamma?: GammaOption | undefined;
+      alpha?: undefined;
+      V?: undefined;
+      h?: undefined;
+    }
+  | {
+      /** Value matrix V (d×d) of the residual update x <- x + h V y; null: the identity. */
+      V?: MatrixOption | null | undefined;
+      /** Residual step h (finite). Default 1. */
+      h?: number | undefined;
+      alpha?: undefined;
+      gamma?: undefined;
+    };
+
+/** 'hardmax' (SPEC.md §1.1): uniform weights on the argmax set. */
+export type HardmaxOptions = DiscreteOptions & StepOptions & { model: 'hardmax'; seed?: undefined };
+/** 'localmax' (SPEC.md §1.2): uniform weights on the δ-neighbourhood; `delta` is its parameter. */
+export type LocalmaxOptions = DiscreteOptions & StepOptions & { model: 'localmax'; seed?: undefined };
+/** 'softmax' (SPEC.md §1.3): softmax weights with inverse temperature `beta`. */
+export type SoftmaxOptions = DiscreteOptions & StepOptions & { model: 'softmax'; seed?: undefined };
+/** 'frank-wolfe' (SPEC.md §1.4): SA_∞ with A = B; `gamma` defaults to 2/(t+2). */
+export type FrankWolfeOptions = DiscreteOptions & StepOptions & { model: 'frank-wolfe'; seed?: undefined };
+/** 'softmax-markov' (SPEC.md §1.5): each token jumps toward one token drawn from its softmax row; `seed` is required. */
+export type SoftmaxMarkovOptions = DiscreteOptions &
+  StepOptions & {
+    model: 'softmax-markov';
+    /** The SplitMix64 seed: a non-negative safe integer or a bigint < 2^64. Required, so runs are reproducible. */
+    seed: number | bigint;
+  };
+
+/** The continuous-time sphere models (SPEC.md §2): no alpha, gamma, h, sphere or seed. */
+export interface SphereOptions extends CommonOptions {
+  model: 'sphere-sa' | 'sphere-usa';
+  /** Value matrix V (d×d): the field is P⊥(V y). Identity when absent or null. */
+  V?: MatrixOption | null | undefined;
+  /** Time step dt > 0. Default 0.1. */
+  dt?: number | undefined;
+  /** 'euler', 'euler-raw' or 'rk4'. Default 'rk4'. */
+  integrator?: Integrator | undefined;
+  /** Discrete models only. */
+  alpha?: undefined;
+  /** Discrete models only. */
+  gamma?: undefined;
+  /** Discrete models only. */
+  h?: undefined;
+  /** Discrete models only (sphere models live on the sphere anyway). */
+  sphere?: undefined;
+  /** 'softmax-markov' only. */
+  seed?: undefined;
+}
+
+/**
+ * Options of `Simulation.create`: one type per model, told apart by `model`,
+ * so that TypeScript refuses what the runtime refuses (`seed` outside
+ * 'softmax-markov' and a missing `seed` there, `dt`/`integrator` on a discrete
+ * model, `alpha` with `gamma`, `alpha`/`gamma` with the residual `V`/`h`).
+ * The same checks run at run time for JavaScript callers.
+ */
+export type SimulationOptions =
+  | HardmaxOptions
+  | LocalmaxOptions
+  | SoftmaxOptions
+  | FrankWolfeOptions
+  | SoftmaxMarkovOptions
+  | SphereOptions;
+
+/**
+ * Every option of every model in one flat interface: what the runtime
+ * validation reads (internal; callers use {@link SimulationOptions}). Code
+ * that builds options for a model chosen at run time (the CLI) builds this
+ * and casts, relying on the run-time checks.
+ * @internal
+ */
+export interface FlatSimulationOptions {
+  model: Model;
+  positions: PositionsOption;
+  n?: number | undefined;
+  d?: number | undefined;
+  alpha?: number | undefined;
+  gamma?: GammaOption | undefined;
+  delta?: DeltaOption | undefined;
+  beta?: number | undefined;
+  A?: MatrixOption | null | undefined;
+  Q?: MatrixOption | null | undefined;
+  K?: MatrixOption | null | undefined;
+  V?: MatrixOption | null | undefined;
+  h?: number | undefined;
+  sphere?: boolean | undefined;
+  seed?: number | bigint | undefined;
+  dt?: number | undefined;
+  integrator?: Integrator | undefined;
+  tieTolerance?: number | undefined;
+  backend?: BackendOption | undefined;
+  precision?: Precision | undefined;
 }

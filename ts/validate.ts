@@ -4,7 +4,7 @@
  * RangeError (bad value, length or size) whose message names the option and
  * the bad value (`<name> must be <rule>; got <value>`, see ts/check.ts).
  */
-import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
+import type { BackendName, BackendOption, DeltaOption, FlatSimulationOptions, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import {
   checkBool,
   checkInt,
@@ -24,7 +24,7 @@ import { checkDeltaOption, checkGammaOption } from './schedules.js';
 import { SplitMix64 } from './prng.js';
 import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
-import { checkWasmSize } from './backend/wasm.js';
+import { checkWasmSize, wasmSimdSupported } from './backend/wasm.js';
 import { alignmentBound } from './analysis/alignment.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -59,12 +59,13 @@ export interface ResolvedOptions {
   /** True for the continuous-time sphere models. */
   ode: boolean;
   tieTolerance: number;
+  /** The backend that runs ('auto' resolved: 'wasm' where WebAssembly SIMD validates, else 'js'). */
   backend: BackendName;
   precision: Precision;
 }
 
 const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
-const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+const BACKENDS: readonly BackendOption[] = ['auto', 'wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
 const KNOWN: readonly string[] = [
@@ -111,7 +112,7 @@ function checkSize(n: number, d: number, backend: BackendName, precision: Precis
  * anything else is copied once. Sizes are checked before any copy.
  */
 function readPositions(
-  opts: SimulationOptions,
+  opts: FlatSimulationOptions,
   backend: BackendName,
   precision: Precision,
   ode: boolean,
@@ -151,11 +152,26 @@ function readPositions(
   return { positions: copyFinite(p as ArrayLike<unknown>, n * d, 'positions', d), n, d };
 }
 
-/** Validate and normalise Simulation options (throws TypeError/RangeError). */
-export function resolveOptions(options: SimulationOptions): ResolvedOptions {
-  const opts = checkOptions<SimulationOptions>(options, 'options', KNOWN, true);
+/**
+ * The backend 'auto' stands for: 'wasm' where this engine validates
+ * WebAssembly SIMD (simd128), else 'js'. Decided by validation alone: where
+ * SIMD validates but kernel.wasm cannot be fetched, creation fails with that
+ * error rather than falling back silently to the slower backend.
+ */
+export function autoBackend(): BackendName {
+  return wasmSimdSupported() ? 'wasm' : 'js';
+}
+
+/**
+ * Validate and normalise Simulation options (throws TypeError/RangeError).
+ * Takes the typed per-model options or the flat form (the CLI's); everything
+ * is checked at run time either way.
+ */
+export function resolveOptions(options: SimulationOptions | FlatSimulationOptions): ResolvedOptions {
+  const opts = checkOptions<FlatSimulationOptions>(options, 'options', KNOWN, true);
   const model = checkOneOf(opts.model, 'model', MODELS);
-  const backend = checkOneOf(opts.backend, 'backend', BACKENDS, 'wasm');
+  const asked = checkOneOf(opts.backend, 'backend', BACKENDS, 'auto');
+  const backend: BackendName = asked === 'auto' ? autoBackend() : asked;
   const precision = checkOneOf(opts.precision, 'precision', PRECISIONS, 'f64');
   const ode = isOde(model);
   for (const [key, applies] of Object.entries(ONLY)) {

@@ -3,7 +3,8 @@
  * independent brute-force checks written only for this file:
  *   - 2D: exact BigInt orientation; i is a vertex iff the other distinct
  *     points lie in an open half-plane through x_i (O(n²) per point);
- *   - 3D: Carathéodory with robust-predicates' orient3d: i is not a vertex
+ *   - 3D: Carathéodory with robust-predicates' orient3d (the npm package, not
+ *     the copy vendored in ts/vendor): i is not a vertex
  *     iff it lies in a closed segment, triangle or tetrahedron of other
  *     distinct points (small n);
  *   - any d: a dense two-phase simplex with Bland's rule (feasibility of
@@ -13,6 +14,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orient2d, orient3d } from 'robust-predicates';
+import { orient2d as vendoredOrient2d } from '../../ts/vendor/robust-predicates/orient2d.js';
+import { orient3d as vendoredOrient3d } from '../../ts/vendor/robust-predicates/orient3d.js';
 import {
   affineDimension,
   hullGeometry,
@@ -314,8 +317,34 @@ function isStrictlyConvexCcw(x: ArrayLike<number>, n: number, poly: Int32Array):
 
 describe('robust-predicates sign convention (relied on by hull2d/hull3d)', () => {
   it('orient2d is negative for a counter-clockwise triple, orient3d negative when d is above the CCW face abc', () => {
-    expect(orient2d(0, 0, 1, 0, 0, 1)).toBeLessThan(0);
-    expect(orient3d(0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1)).toBeLessThan(0);
+    for (const [o2, o3] of [[orient2d, orient3d], [vendoredOrient2d, vendoredOrient3d]] as const) {
+      expect(o2(0, 0, 1, 0, 0, 1)).toBeLessThan(0);
+      expect(o3(0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1)).toBeLessThan(0);
+    }
+  });
+
+  it('the vendored copy (ts/vendor, issue 10) gives the signs of the npm package on nearly degenerate inputs', () => {
+    // dyadic points exactly on a line / plane, moved by 0..4 ulp: exact zeros and the adaptive stages
+    const rng = new Rng(10);
+    const dy = (): number => (rng.int(2 ** 21) - 2 ** 20) / 2 ** 10;
+    let zeros = 0;
+    for (let k = 0; k < 4000; k++) {
+      const [ax, ay, bx, by] = [dy(), dy(), dy(), dy()];
+      const t = rng.int(5) - 2;
+      const cx = ax + t * (bx - ax);
+      const e = (rng.int(9) - 4) * 2 ** -52 * Math.max(1, Math.abs(cx));
+      const v = orient2d(ax, ay, bx, by, cx + e, ay + t * (by - ay));
+      if (v === 0) zeros++;
+      expect(Math.sign(vendoredOrient2d(ax, ay, bx, by, cx + e, ay + t * (by - ay)))).toBe(Math.sign(v));
+      const p = Array.from({ length: 9 }, dy);
+      const [s, u] = [rng.int(5) - 2, rng.int(5) - 2];
+      const q = [0, 1, 2].map((i) => p[i]! + s * (p[3 + i]! - p[i]!) + u * (p[6 + i]! - p[i]!));
+      q[2] = q[2]! + e;
+      const w = orient3d(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, p[8]!, q[0]!, q[1]!, q[2]!);
+      if (w === 0) zeros++;
+      expect(Math.sign(vendoredOrient3d(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, p[8]!, q[0]!, q[1]!, q[2]!))).toBe(Math.sign(w));
+    }
+    expect(zeros).toBeGreaterThan(0); // some triples were exactly collinear: the exact stage ran
   });
 });
 

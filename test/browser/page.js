@@ -87,7 +87,7 @@ async function run() {
       return result;
     }
   }
-  // The analysis layer runs in the page too (needs the import map of page.html).
+  // The analysis layer runs in the page too (no import map: nothing in dist/ imports a bare name).
   try {
     const n = result.start.length / 2;
     result.hullWasm = Array.from(mod.hullVertices(Float64Array.from(result.wasm.positions), n, 2));

@@ -1,9 +1,11 @@
 /**
  * Browser smoke test: Debian's Chromium (driven by playwright-core) loads the
- * BUILT package from dist/ as plain ES modules (no bundler) over a tiny static
- * server, runs 10 localmax steps on the wasm and the js backend, and this test
- * checks that they agree, that WebAssembly SIMD validates in the page, and that
- * nothing was logged as an error. See DESIGN.md, "Browser checks".
+ * BUILT package from dist/ as plain ES modules (no bundler, no import map) over
+ * a tiny static server, runs 10 localmax steps on the wasm and the js backend,
+ * and this test checks that they agree, that WebAssembly SIMD validates in the
+ * page, that nothing was logged as an error, and that only dist/ and pkg/ were
+ * fetched (no node_modules: issue 10). See DESIGN.md, "Browser checks".
+ * test/package/package.test.ts does the same with the packed, installed package.
  *
  * Needs `npm run build` first (dist/index.js and pkg/kernel.wasm); skipped only
  * when /usr/bin/chromium does not exist.
@@ -166,6 +168,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
         expect(result.simdValidate, `WebAssembly.validate on a v128 module is not true in the page\n${diag()}`).toBe(true);
         // The wasm backend really fetched the kernel over HTTP (no silent fallback to js).
         expect(server!.log, `pkg/kernel.wasm was not fetched by the page\n${diag()}`).toContain('200 GET /pkg/kernel.wasm');
+        // No import map and no bare import: the page fetched its own files, dist/ and the kernel, nothing else (issue 10).
+        const outside = server!.log.filter((l) => !/^200 GET \/(test\/browser\/page\.(html|js)|dist\/[\w/.-]+\.js|pkg\/kernel\.wasm)$/.test(l));
+        expect(outside, `requests outside test/browser/, dist/ and pkg/ (an import map or a bare import?)\n${diag()}`).toEqual([]);
 
         const { n = 0, d = 0, steps = 0 } = result;
         const start = result.start ?? [];

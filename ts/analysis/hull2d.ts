@@ -16,7 +16,7 @@
  * when d sees a, b, c counter-clockwise. test/analysis/hull.test.ts pins both
  * down.
  */
-import { orient2d } from 'robust-predicates';
+import { orient2d } from '../vendor/robust-predicates/orient2d.js';
 
 /**
  * Exact orientation of the rows a, b, c of p (stride 2): > 0 when they turn

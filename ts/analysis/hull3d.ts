@@ -44,7 +44,8 @@
  * Expected O(n log n) on random input; the walk is iterative (no recursion
  * limit).
  */
-import { orient2d, orient3d } from 'robust-predicates';
+import { orient2d } from '../vendor/robust-predicates/orient2d.js';
+import { orient3d } from '../vendor/robust-predicates/orient3d.js';
 
 /** A 3D hull in row indices. @internal */
 export interface Hull3d {

@@ -93,18 +93,35 @@ export function setKernelSource(source: KernelSource): void {
   kernelSource = source;
 }
 
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
+/** The part of node:fs this loader uses. */
+interface NodeFs {
+  promises: { readFile(path: URL): Promise<Uint8Array> };
+}
+
+/**
+ * node:fs where the host provides `process.getBuiltinModule` (Node ≥ 20.16,
+ * Deno, Bun), else null. Reached through the global `process`, not an import,
+ * so no bundler sees a `node:` module in the browser graph and nothing is
+ * loaded where it is absent.
+ */
+function nodeFs(): NodeFs | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof p?.getBuiltinModule !== 'function') return null;
+  try {
+    return (p.getBuiltinModule('node:fs') as NodeFs | undefined) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 async function compile(source: KernelSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source as BufferSource);
   const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
-  if (url.protocol === 'file:' && isNode()) {
-    const { readFile } = await import('node:fs/promises');
-    return WebAssembly.compile(await readFile(url));
+  if (url.protocol === 'file:') {
+    // Node's fetch refuses file: URLs; read the file where node:fs is reachable.
+    const fs = nodeFs();
+    if (fs !== null) return WebAssembly.compile((await fs.promises.readFile(url)) as BufferSource);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`kernel.wasm: fetching ${url.href} failed with HTTP ${response.status}`);
@@ -134,7 +151,11 @@ export function loadKernel(): Promise<KernelExports> {
       .catch((err: unknown) => {
         kernelPromise = null;
         const msg = err instanceof Error ? err.message : String(err);
-        throw new Error(`could not load kernel.wasm (${msg}); run \`npm run build\` to produce pkg/kernel.wasm`);
+        const where = source instanceof URL || typeof source === 'string' ? ` from ${String(source)}` : '';
+        throw new Error(
+          `could not load kernel.wasm${where} (${msg}); with a bundler that does not emit it, pass its URL or bytes to ` +
+            "setKernelSource() before the first simulation, or use backend: 'js' (in a clone of the repository: `npm run build`)",
+        );
       });
   }
   return kernelPromise;

@@ -13,6 +13,7 @@ import { COMMON_OPTIONS, oneOfFlag, parseOptions } from './options.js';
 import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import { EXPERIMENTS, findExperiment } from './experiments/index.js';
+import { autoBackend } from '../validate.js';
 
 /** The `experiment` command. */
 export async function experimentCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -40,7 +41,8 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
   if (exp === undefined) throw new CliError(`unknown experiment '${name}'; known: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (out === undefined || out === '') throw new CliError('--out DIR is required (the directory for the figures, report.html and summary.json)');
-  const backendS = oneOfFlag('backend', typeof values.backend === 'string' ? values.backend : 'wasm', ['wasm', 'js'] as const);
+  const asked = oneOfFlag('backend', typeof values.backend === 'string' ? values.backend : 'auto', ['auto', 'wasm', 'js'] as const);
+  const backendS = asked === 'auto' ? autoBackend() : asked;
   const small = values.small === true;
   prepareOutput(out, ['report.html', 'summary.json'], io, quiet);
   const t0 = performance.now();

@@ -14,7 +14,7 @@ export const EXPERIMENT_OPTIONS: readonly OptSpec[] = [
   { name: 'list', type: 'boolean', group: 'Experiment', help: 'list the experiments with their descriptions' },
   { name: 'out', type: 'string', arg: 'DIR', group: 'Experiment', help: 'output directory (figures as .svg, report.html, summary.json, inputs as .npy)' },
   { name: 'small', type: 'boolean', group: 'Experiment', help: 'reduced size (seconds; used by the test suite)' },
-  { name: 'backend', type: 'string', arg: 'NAME', group: 'Experiment', help: 'wasm | js (default wasm)' },
+  { name: 'backend', type: 'string', arg: 'NAME', group: 'Experiment', help: 'auto | wasm | js (default auto: wasm where WebAssembly SIMD runs, else js)' },
 ];
 
 function table(specs: readonly OptSpec[]): string {

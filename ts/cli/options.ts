@@ -9,11 +9,12 @@
  */
 import { parseArgs } from 'node:util';
 import { initialPositions, schedules } from '../index.js';
-import type { SimulationOptions } from '../index.js';
+import type { FlatSimulationOptions } from '../types.js';
 import type { GammaOption, Model } from '../types.js';
 import { NpyError, readNpyFile, shapeRepr } from '../io/npy.js';
 import { MAX_INITIAL_ELEMENTS } from '../init.js';
 import { checkWasmSize } from '../backend/wasm.js';
+import { autoBackend } from '../validate.js';
 import { checkNumber, checkOneOf, describeNumber, rangeError, show, typeError, type NumberRule } from '../check.js';
 import { CliError, messageOf } from './errors.js';
 
@@ -49,7 +50,7 @@ export const SIM_OPTIONS: readonly OptSpec[] = [
   { name: 'dt', type: 'string', arg: 'X', group: 'Model', help: 'sphere models: time step (default 0.1)' },
   { name: 'integrator', type: 'string', arg: 'NAME', group: 'Model', help: 'sphere models: euler | euler-raw | rk4 (default rk4)' },
   { name: 'tie-tolerance', type: 'string', arg: 'X', group: 'Model', help: 'relative tie tolerance τ >= 0 (default 1e-12 f64, 1e-5 f32)' },
-  { name: 'backend', type: 'string', arg: 'NAME', group: 'Model', help: 'wasm | js (default wasm)' },
+  { name: 'backend', type: 'string', arg: 'NAME', group: 'Model', help: "auto | wasm | js (default auto: wasm where WebAssembly SIMD runs, else js)" },
   { name: 'precision', type: 'string', arg: 'NAME', group: 'Model', help: 'f64 | f32 (default f64)' },
   { name: 'init', type: 'string', arg: 'FILE', group: 'Initial state', help: 'initial positions: an n×d float64/float32 C-order .npy file' },
   { name: 'n', type: 'string', arg: 'N', group: 'Initial state', help: 'number of tokens of a generated initial state' },
@@ -372,7 +373,7 @@ export type InitSource =
 /** A validated run: Simulation options and everything around them. */
 export interface RunConfig {
   /** Options for Simulation.create (positions included). */
-  sim: SimulationOptions & { positions: Float64Array; n: number; d: number };
+  sim: FlatSimulationOptions & { positions: Float64Array; n: number; d: number };
   n: number;
   d: number;
   init: InitSource;
@@ -415,7 +416,7 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   const model = oneOfFlag('model', modelS, MODELS);
 
   // every scalar option first: nothing below allocates
-  const opts: Omit<SimulationOptions, 'positions' | 'model'> = {};
+  const opts: Omit<FlatSimulationOptions, 'positions' | 'model'> = {};
   const num = (flag: string, o: NumberOpts = {}): number | undefined => {
     const v = str(flag);
     return v === undefined ? undefined : parseNumber(flag, v, o);
@@ -446,7 +447,7 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   const tau = num('tie-tolerance', { min: 0 });
   if (tau !== undefined) opts.tieTolerance = tau;
   const backend = str('backend');
-  if (backend !== undefined) opts.backend = oneOfFlag('backend', backend, ['wasm', 'js'] as const);
+  if (backend !== undefined) opts.backend = oneOfFlag('backend', backend, ['auto', 'wasm', 'js'] as const);
   const precision = str('precision');
   if (precision !== undefined) opts.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
 
@@ -460,7 +461,8 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   const nGiven = nS === undefined ? undefined : parseNumber('n', nS, { integer: true, min: 1 });
   const dGiven = dS === undefined ? undefined : parseNumber('d', dS, { integer: true, min: 1 });
   const checkSize = (n: number, d: number): void => {
-    if ((opts.backend ?? 'wasm') === 'wasm') {
+    const runs = opts.backend === undefined || opts.backend === 'auto' ? autoBackend() : opts.backend;
+    if (runs === 'wasm') {
       try {
         checkWasmSize(opts.precision ?? 'f64', n, d, model === 'sphere-sa' || model === 'sphere-usa');
       } catch (err) {
@@ -526,7 +528,7 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
     init = { source: 'generated', kind, seed, ...kindOpts };
   }
 
-  const sim: SimulationOptions & { positions: Float64Array; n: number; d: number } = { model, positions: x0, n, d, ...opts };
+  const sim: FlatSimulationOptions & { positions: Float64Array; n: number; d: number } = { model, positions: x0, n, d, ...opts };
   const matrixFiles: Record<string, string> = {};
   for (const m of ['A', 'Q', 'K', 'V'] as const) {
     const path = str(m);

@@ -15,6 +15,7 @@
  *      see ./output.ts for signals and a full disk).
  */
 import { Simulation } from '../index.js';
+import type { SimulationOptions } from '../types.js';
 import { Recorder, type Trajectory } from '../analysis/trajectory.js';
 import { encodeNpy } from '../io/npy.js';
 import { freeBytes } from '../io/atomic.js';
@@ -60,7 +61,8 @@ export function effectiveA(c: RunConfig): Float64Array | null {
 /** Create a Simulation, turning option errors into CliErrors. */
 export async function createSimulation(c: RunConfig): Promise<Simulation> {
   try {
-    return await Simulation.create(c.sim);
+    // c.sim is built for a model chosen at run time (the flat form); Simulation.create checks it all
+    return await Simulation.create(c.sim as SimulationOptions);
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) throw new CliError(`invalid options: ${messageOf(err)}`);
     throw new CliError(`cannot create the simulation: ${messageOf(err)}`, 1);

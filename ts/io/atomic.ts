@@ -478,3 +478,21 @@ export function abandonPending(): number {
   pendingDirs.clear();
   return temps.length;
 }
+
+/**
+ * {@link writeFileAtomic} writing in chunks with a yield to the event loop
+ * between them (as {@link commitFilesAsync}): the temporary is registered,
+ * so a signal handler calling {@link abandonPending} removes it. The target's
+ * directory must exist (it is not created).
+ */
+export async function writeFileAtomicAsync(target: string, bytes: Uint8Array | string): Promise<void> {
+  checkTargetFile(target);
+  const tmp = await writeTempAsync(target, bytes);
+  try {
+    renameSync(tmp, target);
+    liveTemps.delete(tmp);
+  } catch (err) {
+    safeUnlink(tmp);
+    throw new OutputError(`cannot write ${target}: ${fsReason(err)}`);
+  }
+}
