@@ -58,7 +58,8 @@
  */
 import { aklToussaint, monotoneChain, rotateToMin } from './hull2d.js';
 import { hull3d } from './hull3d.js';
-import { orient2d, orient3d } from 'robust-predicates';
+import { orient2d } from '../vendor/robust-predicates/orient2d.js';
+import { orient3d } from '../vendor/robust-predicates/orient3d.js';
 import { lpVertexFlags, type LpStats } from './extreme.js';
 import { checkBool, checkNumber, checkOptions, readState, typeError } from '../check.js';
 import { normalise } from './scale.js';
