@@ -3,7 +3,7 @@
 // step, on the same inputs, in ONE interleaved run: the way to show that a
 // change of the Rust kernel keeps the hot loops' speed and its results.
 //
-//   node bench/kernel-compare.mjs --old OLD.wasm --new NEW.wasm [--rounds 6] [--samples 5] [--quick]
+//   node bench/kernel-compare.mjs --old OLD.wasm --new NEW.wasm [--rounds 6] [--samples 5] [--quick] [--filter TEXT]
 //
 // One process can load only one kernel (ts/backend/wasm.ts keeps a module
 // singleton), so every measurement is a child process of this script
@@ -28,7 +28,8 @@
 //
 // Uses the built package (dist/, from `npm run build`). Timings only: nothing
 // here is a test. Writes nothing; prints a Markdown table (stdout) and
-// progress (stderr). --quick: n = 1024 only, 3 rounds.
+// progress (stderr). --quick: n = 1024 only, 3 rounds. --filter TEXT: only
+// the cells whose name contains TEXT (e.g. 'softmax', 'f32 n=4096').
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,12 +55,13 @@ const NS = QUICK ? [1024] : [1024, 4096];
 const DS = [2, 16, 64];
 const PRECISIONS = ['f64', 'f32'];
 
+const FILTER = opt('filter', '');
+const cellKey = (c) => `${c.m.key} ${c.precision} n=${c.n} d=${c.d}`;
 function cells() {
   const out = [];
   for (const precision of PRECISIONS) for (const n of NS) for (const d of DS) for (const m of MODELS) out.push({ m, n, d, precision });
-  return out;
+  return out.filter((c) => cellKey(c).includes(FILTER));
 }
-const cellKey = (c) => `${c.m.key} ${c.precision} n=${c.n} d=${c.d}`;
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,7 +124,7 @@ async function child(file) {
 }
 
 function runChild(file) {
-  const args = [fileURLToPath(import.meta.url), '--child', file, '--samples', String(SAMPLES)];
+  const args = [fileURLToPath(import.meta.url), '--child', file, '--samples', String(SAMPLES), '--filter', FILTER];
   if (QUICK) args.push('--quick');
   // A failed child (say node_modules changing under a shared checkout) is run again, twice at most.
   for (let attempt = 1; ; attempt++) {
@@ -137,7 +139,7 @@ async function parent() {
   const oldFile = opt('old', null);
   const newFile = opt('new', null);
   if (!oldFile || !newFile) {
-    console.error('usage: node bench/kernel-compare.mjs --old OLD.wasm --new NEW.wasm [--rounds N] [--samples N] [--quick]');
+    console.error('usage: node bench/kernel-compare.mjs --old OLD.wasm --new NEW.wasm [--rounds N] [--samples N] [--quick] [--filter TEXT]');
     process.exit(2);
   }
   for (const f of [oldFile, newFile, join(root, 'dist/index.js')]) {

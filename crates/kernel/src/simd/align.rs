@@ -57,9 +57,10 @@ unsafe fn tile<L: Lane, const R: usize, const V: usize, const FUSE: bool>(
         }
     }
     if FUSE {
-        // Running maxima of the block's rows (pmax: one maxpd; no NaN here, see align_block).
+        // Running maxima of the block's rows (pmax: one maxpd/maxps; no NaN
+        // here, see align_block; the sign of a zero maximum is free).
         for r in 0..R {
-            let mut m = v128_load(mv.add(r));
+            let mut m = L::load_max(mv.add(r));
             for v in 0..V {
                 m = L::pmax(m, acc[r][v]);
             }

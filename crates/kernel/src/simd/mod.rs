@@ -268,6 +268,14 @@ mod lane {
         unsafe fn store(p: *mut Self::Elem, v: v128) {
             v128_store(p as *mut v128, v)
         }
+        /// Load a vector of running maxima that `pmax` then folds into (align.rs).
+        /// May map -0 to +0 (see F32x4).
+        /// # Safety
+        /// `p` must be readable.
+        #[inline(always)]
+        unsafe fn load_max(p: *const v128) -> v128 {
+            v128_load(p)
+        }
         /// One element loaded into every lane.
         /// # Safety
         /// `p` must be readable.
