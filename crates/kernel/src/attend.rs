@@ -71,8 +71,6 @@ pub struct Attn<T: Real> {
     l1max: f64,
     /// The sparse path of threshold rules in low dimension (None when d > SPARSE_D or n < SPARSE_N).
     tree: Option<Tree<T>>,
-    /// Blocks left to run dense before the sparse path is tried again.
-    dense_left: usize,
 }
 
 /// Dimensions and sizes where threshold rules use the kd-tree.
@@ -101,7 +99,6 @@ impl<T: Real> Attn<T> {
             totals: try_zeroed(ROWS)?,
             l1max: f64::INFINITY,
             tree: if d <= SPARSE_D && n >= SPARSE_N { Some(Tree::new(n, d)?) } else { None },
-            dense_left: 0,
         })
     }
 
@@ -155,8 +152,8 @@ impl<T: Real> Attn<T> {
         if sparse {
             if let Some(t) = self.tree.as_mut() {
                 t.build(&self.xr, n, d, dp);
+                t.dense_left = 0;
             }
-            self.dense_left = 0;
         }
         let mut i0 = 0;
         while i0 < n {
@@ -265,8 +262,8 @@ impl<T: Real> Attn<T> {
             Some(t) => t,
             None => return Ok(false),
         };
-        if self.dense_left > 0 {
-            self.dense_left -= 1;
+        if t.dense_left > 0 {
+            t.dense_left -= 1;
             return Ok(false);
         }
         let mut q = [T::ZERO; SPARSE_D];
@@ -296,7 +293,7 @@ impl<T: Real> Attn<T> {
             f(i0 + r, &y[..d])?;
         }
         if total > nr * n / 4 {
-            self.dense_left = 32;
+            t.dense_left = 32;
         }
         Ok(true)
     }

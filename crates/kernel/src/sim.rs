@@ -19,8 +19,12 @@ use crate::prng::SplitMix64;
 use crate::simd::Real;
 
 /// The model of a simulation (SPEC.md §1, §2); abi.rs decodes it from the
-/// ABI's code once, at `ad_set_params`.
+/// ABI's code once, at `ad_set_params`. `repr(u32)` (as the three enums
+/// here): `Sim` keeps the size and layout it had with u32 codes, and with
+/// them the kernel's heap layout, which moves the step timings by a few
+/// per cent when it changes (bench/kernel-compare.mjs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Model {
     Hardmax,
     Localmax,
@@ -51,6 +55,7 @@ impl Model {
 
 /// The discrete update of a token once its y_i is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Update {
     /// x_i <- x_i + γ_t (y_i - x_i), γ_t from the schedule.
     Convex,
@@ -60,6 +65,7 @@ pub enum Update {
 
 /// The integrator of the sphere ODE models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Integrator {
     /// x <- normalize(x + dt P⊥ V y).
     Euler,

@@ -30,6 +30,9 @@ pub struct Tree<T: Real> {
     stack: Vec<u32>,
     /// One bit per token; all zero between rows.
     bits: Vec<u64>,
+    /// Blocks left for the attention pass to run dense before it tries this
+    /// tree again (attend.rs sets and counts it; `build` leaves it alone).
+    pub dense_left: usize,
 }
 
 impl<T: Real> Tree<T> {
@@ -50,6 +53,7 @@ impl<T: Real> Tree<T> {
             bbox: try_zeroed(nodes.checked_mul(2 * d)?)?,
             stack: try_zeroed(2 * depth + 4)?,
             bits: try_zeroed((n + 63) / 64)?,
+            dense_left: 0,
         })
     }
 

@@ -96,6 +96,47 @@ pub fn exp_fast_f32(x: f32) -> f32 {
     p * f32::from_bits(bits)
 }
 
+/// The vector exponential's constants as splatted locals, built once per row,
+/// each read through `opaque` (mod.rs) so that V8 keeps it in a register
+/// instead of rebuilding a v128.const at every use: N polynomial coefficients
+/// and the exponent bias of 2^k (an integer splat).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub struct ExpConsts<const N: usize> {
+    pub lo: core::arch::wasm32::v128,
+    pub hi: core::arch::wasm32::v128,
+    pub log2e: core::arch::wasm32::v128,
+    pub magic: core::arch::wasm32::v128,
+    pub ln2_hi: core::arch::wasm32::v128,
+    pub ln2_lo: core::arch::wasm32::v128,
+    pub poly: [core::arch::wasm32::v128; N],
+    pub one: core::arch::wasm32::v128,
+    pub bias: core::arch::wasm32::v128,
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl<const N: usize> ExpConsts<N> {
+    /// Splat [lo, hi, log2e, magic, ln2_hi, ln2_lo] and the coefficients on lanes `L`.
+    #[inline(always)]
+    pub fn new<L: super::Lane>(c: [L::Elem; 6], poly: &[L::Elem; N], bias: core::arch::wasm32::v128) -> Self {
+        use super::{opaque, Real};
+        let mut p = [L::splat(L::Elem::ZERO); N];
+        for k in 0..N {
+            p[k] = opaque(L::splat(poly[k]));
+        }
+        ExpConsts {
+            lo: opaque(L::splat(c[0])),
+            hi: opaque(L::splat(c[1])),
+            log2e: opaque(L::splat(c[2])),
+            magic: opaque(L::splat(c[3])),
+            ln2_hi: opaque(L::splat(c[4])),
+            ln2_lo: opaque(L::splat(c[5])),
+            poly: p,
+            one: opaque(L::splat(L::Elem::ONE)),
+            bias: opaque(bias),
+        }
+    }
+}
+
 /// `row[j] = exp_fast(beta (row[j] - m))` for j < n, 0 for n <= j < row.len();
 /// returns the sum (lanes summed pairwise, then the tail in ascending j).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -1,29 +1,16 @@
 //! `Lane` for f32: four lanes per v128, and the f32x4 fast exponential (the
 //! same operations as `exp_fast_f32`, exp.rs).
 
-use super::exp::{exp_fast_f32, E32_HI, E32_LN2_HI, E32_LN2_LO, E32_LO, E32_LOG2E, E32_MAGIC, E32_P};
-use super::{opaque, Lane};
+use super::exp::{exp_fast_f32, ExpConsts, E32_HI, E32_LN2_HI, E32_LN2_LO, E32_LO, E32_LOG2E, E32_MAGIC, E32_P};
+use super::Lane;
 use core::arch::wasm32::*;
 
 /// The f32x4 lanes (vectors are plain `v128`).
 pub struct F32x4;
 
-/// The exponential's constants as splatted locals, built once per row.
-pub struct E32 {
-    lo: v128,
-    hi: v128,
-    log2e: v128,
-    magic: v128,
-    ln2_hi: v128,
-    ln2_lo: v128,
-    p: [v128; 6],
-    one: v128,
-    bias: v128,
-}
-
 impl Lane for F32x4 {
     type Elem = f32;
-    type ExpConsts = E32;
+    type ExpConsts = ExpConsts<6>;
 
     #[inline(always)]
     fn splat(x: f32) -> v128 {
@@ -96,26 +83,13 @@ impl Lane for F32x4 {
     }
 
     #[inline(always)]
-    fn exp_consts() -> E32 {
-        let mut p = [f32x4_splat(0.0); 6];
-        for k in 0..6 {
-            p[k] = opaque(f32x4_splat(E32_P[k]));
-        }
-        E32 {
-            lo: opaque(f32x4_splat(E32_LO)),
-            hi: opaque(f32x4_splat(E32_HI)),
-            log2e: opaque(f32x4_splat(E32_LOG2E)),
-            magic: opaque(f32x4_splat(E32_MAGIC)),
-            ln2_hi: opaque(f32x4_splat(E32_LN2_HI)),
-            ln2_lo: opaque(f32x4_splat(E32_LN2_LO)),
-            p,
-            one: opaque(f32x4_splat(1.0)),
-            bias: opaque(i32x4_splat(127i32.wrapping_sub(E32_MAGIC.to_bits() as i32))),
-        }
+    fn exp_consts() -> ExpConsts<6> {
+        let bias = i32x4_splat(127i32.wrapping_sub(E32_MAGIC.to_bits() as i32));
+        ExpConsts::new::<Self>([E32_LO, E32_HI, E32_LOG2E, E32_MAGIC, E32_LN2_HI, E32_LN2_LO], &E32_P, bias)
     }
 
     #[inline(always)]
-    fn exp(x: v128, e: &E32) -> v128 {
+    fn exp(x: v128, e: &ExpConsts<6>) -> v128 {
         let ok = v128_and(f32x4_ge(x, e.lo), f32x4_le(x, e.hi));
         if !i32x4_all_true(ok) {
             return f32x4(
@@ -128,9 +102,9 @@ impl Lane for F32x4 {
         let t = f32x4_add(f32x4_mul(x, e.log2e), e.magic);
         let k = f32x4_sub(t, e.magic);
         let r = f32x4_sub(f32x4_sub(x, f32x4_mul(k, e.ln2_hi)), f32x4_mul(k, e.ln2_lo));
-        let mut q = e.p[0];
+        let mut q = e.poly[0];
         for c in 1..6 {
-            q = f32x4_add(f32x4_mul(q, r), e.p[c]);
+            q = f32x4_add(f32x4_mul(q, r), e.poly[c]);
         }
         let p = f32x4_add(f32x4_add(f32x4_mul(f32x4_mul(r, r), q), r), e.one);
         let scale = i32x4_shl(i32x4_add(t, e.bias), 23);

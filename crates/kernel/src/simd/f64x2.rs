@@ -1,29 +1,16 @@
 //! `Lane` for f64: two lanes per v128, and the f64x2 fast exponential (the
 //! same operations as `exp_fast_f64`, exp.rs).
 
-use super::exp::{estrin64, exp_fast_f64, E64_HI, E64_LN2_HI, E64_LN2_LO, E64_LO, E64_LOG2E, E64_MAGIC, E64_Q};
-use super::{opaque, Lane};
+use super::exp::{estrin64, exp_fast_f64, ExpConsts, E64_HI, E64_LN2_HI, E64_LN2_LO, E64_LO, E64_LOG2E, E64_MAGIC, E64_Q};
+use super::Lane;
 use core::arch::wasm32::*;
 
 /// The f64x2 lanes (vectors are plain `v128`).
 pub struct F64x2;
 
-/// The exponential's constants as splatted locals, built once per row.
-pub struct E64 {
-    lo: v128,
-    hi: v128,
-    log2e: v128,
-    magic: v128,
-    ln2_hi: v128,
-    ln2_lo: v128,
-    q: [v128; 12],
-    one: v128,
-    bias: v128,
-}
-
 impl Lane for F64x2 {
     type Elem = f64;
-    type ExpConsts = E64;
+    type ExpConsts = ExpConsts<12>;
 
     #[inline(always)]
     fn splat(x: f64) -> v128 {
@@ -82,26 +69,13 @@ impl Lane for F64x2 {
     }
 
     #[inline(always)]
-    fn exp_consts() -> E64 {
-        let mut q = [f64x2_splat(0.0); 12];
-        for k in 0..12 {
-            q[k] = opaque(f64x2_splat(E64_Q[k]));
-        }
-        E64 {
-            lo: opaque(f64x2_splat(E64_LO)),
-            hi: opaque(f64x2_splat(E64_HI)),
-            log2e: opaque(f64x2_splat(E64_LOG2E)),
-            magic: opaque(f64x2_splat(E64_MAGIC)),
-            ln2_hi: opaque(f64x2_splat(E64_LN2_HI)),
-            ln2_lo: opaque(f64x2_splat(E64_LN2_LO)),
-            q,
-            one: opaque(f64x2_splat(1.0)),
-            bias: opaque(i64x2_splat(1023i64.wrapping_sub(E64_MAGIC.to_bits() as i64))),
-        }
+    fn exp_consts() -> ExpConsts<12> {
+        let bias = i64x2_splat(1023i64.wrapping_sub(E64_MAGIC.to_bits() as i64));
+        ExpConsts::new::<Self>([E64_LO, E64_HI, E64_LOG2E, E64_MAGIC, E64_LN2_HI, E64_LN2_LO], &E64_Q, bias)
     }
 
     #[inline(always)]
-    fn exp(x: v128, e: &E64) -> v128 {
+    fn exp(x: v128, e: &ExpConsts<12>) -> v128 {
         let ok = v128_and(f64x2_ge(x, e.lo), f64x2_le(x, e.hi));
         if !i64x2_all_true(ok) {
             return f64x2(exp_fast_f64(f64x2_extract_lane::<0>(x)), exp_fast_f64(f64x2_extract_lane::<1>(x)));
@@ -110,7 +84,7 @@ impl Lane for F64x2 {
         let k = f64x2_sub(t, e.magic);
         let r = f64x2_sub(f64x2_sub(x, f64x2_mul(k, e.ln2_hi)), f64x2_mul(k, e.ln2_lo));
         let r2 = f64x2_mul(r, r);
-        let q = estrin64(r, r2, |i| e.q[11 - i], |a, b| f64x2_add(a, b), |a, b| f64x2_mul(a, b));
+        let q = estrin64(r, r2, |i| e.poly[11 - i], |a, b| f64x2_add(a, b), |a, b| f64x2_mul(a, b));
         let p = f64x2_add(e.one, f64x2_add(r, f64x2_mul(r2, q)));
         let scale = i64x2_shl(i64x2_add(t, e.bias), 52);
         f64x2_mul(p, scale)
