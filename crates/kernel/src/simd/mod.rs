@@ -309,8 +309,10 @@ mod lane {
 /// A value the optimisers cannot see through. V8 re-materialises every
 /// v128.const at each use (several instructions on x64), and LLVM and
 /// binaryen fold constants back into loops; a volatile read makes a
-/// constant a plain local, kept in a register (or one spill slot). Measured:
-/// it doubled the multiply-add peak (DESIGN.md).
+/// constant a plain local, kept in a register (or one spill slot). It once
+/// doubled the measured multiply-add peak (DESIGN.md); on Node 20.20 the peak
+/// no longer moves, but without it the exponential's constants (exp.rs) make
+/// softmax steps 4-34 % slower (bench/kernel-compare.mjs, issue 11).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
 pub(crate) fn opaque<V: Copy>(v: V) -> V {

@@ -3,8 +3,8 @@
 //! into the shipped pkg/kernel.wasm). bench/run.mjs times it from JS to put
 //! the step throughput in proportion.
 //!
-//! Its constants are read through `opaque` (mod.rs): without it V8 rebuilds
-//! each v128.const at every use in the loop, which halved the measured peak.
+//! Its constants are read through `opaque` (mod.rs), so that V8 keeps them
+//! in registers instead of rebuilding each v128.const at every use.
 
 use super::Real;
 
