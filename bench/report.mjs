@@ -138,7 +138,7 @@ export function renderMarkdown(res) {
   // ---- peak ----
   L.push('## simd128 multiply-add peak');
   L.push('');
-  L.push('`ad_peak_f64` / `ad_peak_f32` (crates/kernel/src/lanes.rs): 12 independent chains acc = acc·a + b of f64x2 (f32x4) multiplies and adds in registers, best of several timed calls.');
+  L.push('`ad_peak_f64` / `ad_peak_f32` (crates/kernel/src/simd/peak.rs, in pkg/kernel-bench.wasm only): 12 independent chains acc = acc·a + b of f64x2 (f32x4) multiplies and adds in registers, best of several timed calls.');
   L.push('');
   L.push('| precision | GF/s | best call |');
   L.push('| --- | ---: | ---: |');

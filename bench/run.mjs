@@ -10,7 +10,9 @@
 //   options: --no-numpy  --no-memory  --out=DIR (default bench/)
 //
 // Uses the built package (dist/index.js) and kernel (pkg/kernel.wasm): run
-// `npm run build` first. Timings only: nothing here is a test.
+// `npm run build` first. The peak comes from pkg/kernel-bench.wasm, the same
+// kernel with the bench-only exports ad_peak_* (`npm run bench` builds it with
+// `node scripts/build-wasm.mjs --bench`). Timings only: nothing here is a test.
 import { Bench } from 'tinybench';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,7 +37,7 @@ for (const f of ['dist/index.js', 'dist/backend/wasm.js', 'pkg/kernel.wasm']) {
 }
 const { Simulation, initialPositions } = await import(pathToFileURL(join(root, 'dist/index.js')).href);
 // The same module instance the package uses (one kernel per realm), for the
-// peak micro-benchmark and the wasm memory size.
+// wasm memory size.
 const { loadKernel } = await import(pathToFileURL(join(root, 'dist/backend/wasm.js')).href);
 
 const MODELS = [
@@ -124,9 +126,19 @@ function gflops(n, d, ms) {
   return (2 * n * n * d) / (ms * 1e6);
 }
 
-/** simd128 multiply-add peak: best of several timed calls of the kernel's ad_peak_*. */
+/**
+ * simd128 multiply-add peak: best of several timed calls of ad_peak_*, which
+ * only pkg/kernel-bench.wasm exports (instantiated here on its own, beside the
+ * package's kernel).
+ */
 async function measurePeak() {
-  const k = await loadKernel();
+  const benchWasm = join(root, 'pkg/kernel-bench.wasm');
+  if (!existsSync(benchWasm)) {
+    log('bench: pkg/kernel-bench.wasm is missing (node scripts/build-wasm.mjs --bench): no peak figure');
+    return { f64: null, f32: null };
+  }
+  const { instance } = await WebAssembly.instantiate(readFileSync(benchWasm), {});
+  const k = instance.exports;
   const out = {};
   for (const [prec, fn, flopsPerRound] of [
     ['f64', 'ad_peak_f64', 48],

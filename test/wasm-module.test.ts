@@ -32,6 +32,12 @@ describe('pkg/kernel.wasm', () => {
     }
     expect(WebAssembly.Module.imports(m)).toEqual([]);
   });
+
+  it('ships no benchmark-only export: ad_peak_* only in pkg/kernel-bench.wasm (issue 11 item 1)', () => {
+    const m = new WebAssembly.Module(readFileSync(wasmPath));
+    const exports = WebAssembly.Module.exports(m).map((e) => e.name);
+    expect(exports.filter((name) => name.startsWith('ad_peak'))).toEqual([]);
+  });
 });
 
 describe('loader without SIMD', () => {

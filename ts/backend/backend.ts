@@ -18,6 +18,11 @@ export const MODEL_CODE = {
 } as const;
 export type ModelCode = (typeof MODEL_CODE)[keyof typeof MODEL_CODE];
 
+/** True for the sphere ODE models (sphere-sa, sphere-usa): stepped by an integrator (kernel: `Model::is_ode`). */
+export function isOdeModel(model: ModelCode): boolean {
+  return model === MODEL_CODE['sphere-sa'] || model === MODEL_CODE['sphere-usa'];
+}
+
 /** Kernel status codes (crates/kernel/src/abi.rs). */
 export const STATUS = {
   ok: 0,

@@ -27,7 +27,7 @@
  * step) while the arithmetic is float64.
  */
 import type { Backend, StepParams } from './backend.js';
-import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend.js';
+import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE, isOdeModel } from './backend.js';
 import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
 import { normalizeRow as normalizeInPlace } from './normalize.js';
@@ -108,7 +108,7 @@ export class JsBackend implements Backend {
     const { model, update } = this.#p;
     for (let s = 0; s < deltas.length; s++) {
       try {
-        if (model >= MODEL_CODE['sphere-sa']) {
+        if (isOdeModel(model)) {
           this.#odeStep();
         } else {
           const delta = model === MODEL_CODE.localmax ? (deltas[s] as number) : 0;

@@ -172,7 +172,7 @@ export function kernelBytes(precision: Precision, n: number, d: number, ode = fa
   const size = precision === 'f64' ? 8 : 4;
   const lanes = precision === 'f64' ? 2 : 4; // Real::LANES: row padding of the row-major snapshot
   const panel = precision === 'f64' ? 8 : 16; // Real::PANEL: tokens per panel of the packed snapshot
-  const rows = 8; // lanes::ROWS
+  const rows = 8; // simd::ROWS
   const np = Math.ceil(n / panel) * panel;
   const dp = Math.ceil(d / lanes) * lanes;
   const buffers = [
@@ -190,7 +190,7 @@ export function kernelBytes(precision: Precision, n: number, d: number, ode = fa
   ];
   if (ode) buffers.push(n * d * size, n * d * size, n * d * size); // stage, field, accumulator
   if (d <= 3 && n >= 1024) {
-    // kd-tree of the threshold rules in low dimension (attend.rs Tree::new)
+    // kd-tree of the threshold rules in low dimension (tree.rs Tree::new)
     let depth = 0;
     while (Math.floor((n + 2 ** depth - 1) / 2 ** depth) > 16) depth++;
     const nodes = 2 ** (depth + 1) - 1;

@@ -15,8 +15,9 @@
 //! until the simulation is destroyed (buffers never move), but a JS view over
 //! them detaches whenever memory grows.
 
+use crate::error::StepError;
 use crate::prng::SplitMix64;
-use crate::sim::{Sim, StepError, SCHEDULE_CAP};
+use crate::sim::{Integrator, Model, Sim, Update, SCHEDULE_CAP};
 
 pub const OK: u32 = 0;
 pub const BAD_HANDLE: u32 = 1;
@@ -28,6 +29,57 @@ pub const ZERO_NORM: u32 = 5;
 /// Precision codes.
 pub const PREC_F64: u32 = 0;
 pub const PREC_F32: u32 = 1;
+
+/// Model codes (mirrored by MODEL_CODE in ts/backend/backend.ts).
+pub const MODEL_HARDMAX: u32 = 0;
+pub const MODEL_LOCALMAX: u32 = 1;
+pub const MODEL_SOFTMAX: u32 = 2;
+pub const MODEL_FRANK_WOLFE: u32 = 3;
+pub const MODEL_MARKOV: u32 = 4;
+pub const MODEL_SPHERE_SA: u32 = 5;
+pub const MODEL_SPHERE_USA: u32 = 6;
+
+/// Discrete update codes (UPDATE_CODE in ts/backend/backend.ts).
+pub const UPDATE_CONVEX: u32 = 0;
+pub const UPDATE_RESIDUAL: u32 = 1;
+
+/// Sphere integrator codes (INTEGRATOR_CODE in ts/backend/backend.ts).
+pub const INTEGRATOR_EULER: u32 = 0;
+pub const INTEGRATOR_EULER_RAW: u32 = 1;
+pub const INTEGRATOR_RK4: u32 = 2;
+
+/// The model of a code; None for an unknown one.
+pub fn model_of(code: u32) -> Option<Model> {
+    match code {
+        MODEL_HARDMAX => Some(Model::Hardmax),
+        MODEL_LOCALMAX => Some(Model::Localmax),
+        MODEL_SOFTMAX => Some(Model::Softmax),
+        MODEL_FRANK_WOLFE => Some(Model::FrankWolfe),
+        MODEL_MARKOV => Some(Model::Markov),
+        MODEL_SPHERE_SA => Some(Model::SphereSa),
+        MODEL_SPHERE_USA => Some(Model::SphereUsa),
+        _ => None,
+    }
+}
+
+/// The discrete update of a code; None for an unknown one.
+pub fn update_of(code: u32) -> Option<Update> {
+    match code {
+        UPDATE_CONVEX => Some(Update::Convex),
+        UPDATE_RESIDUAL => Some(Update::Residual),
+        _ => None,
+    }
+}
+
+/// The sphere integrator of a code; None for an unknown one.
+pub fn integrator_of(code: u32) -> Option<Integrator> {
+    match code {
+        INTEGRATOR_EULER => Some(Integrator::Euler),
+        INTEGRATOR_EULER_RAW => Some(Integrator::EulerRaw),
+        INTEGRATOR_RK4 => Some(Integrator::Rk4),
+        _ => None,
+    }
+}
 
 enum AnySim {
     F64(Sim<f64>),
@@ -183,19 +235,28 @@ pub extern "C" fn ad_set_identity(h: u32, which: u32, identity: u32) -> u32 {
 /// β >= 0 finite, τ >= 0 finite.
 #[no_mangle]
 pub extern "C" fn ad_set_params(h: u32, model: u32, beta: f64, tau: f64) -> u32 {
-    with_sim!(h, s => if s.set_params(model, beta, tau) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+    with_sim!(h, s => match model_of(model) {
+        Some(m) if s.set_params(m, beta, tau) => OK,
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
 }
 
 /// Discrete update: 0 convex (γ per step), 1 residual x + h V y; sphere != 0 projects after.
 #[no_mangle]
 pub extern "C" fn ad_set_update(h: u32, update: u32, hstep: f64, sphere: u32) -> u32 {
-    with_sim!(h, s => if s.set_update(update, hstep, sphere != 0) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+    with_sim!(h, s => match update_of(update) {
+        Some(u) if s.set_update(u, hstep, sphere != 0) => OK,
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
 }
 
 /// Sphere integrator (0 euler, 1 euler-raw, 2 rk4) and dt > 0.
 #[no_mangle]
 pub extern "C" fn ad_set_ode(h: u32, integrator: u32, dt: f64) -> u32 {
-    with_sim!(h, s => if s.set_ode(integrator, dt) { OK } else { BAD_ARGUMENT }, BAD_HANDLE)
+    with_sim!(h, s => match integrator_of(integrator) {
+        Some(i) if s.set_ode(i, dt) => OK,
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
 }
 
 /// Set the SplitMix64 state to hi * 2^32 + lo.

@@ -12,92 +12,71 @@
 //! softmax mean (SA) or (1/n) Σ_j exp(β a_ij) x_j (USA); integrators euler,
 //! euler-raw (x <- normalize(x + dt V y)) and rk4 with normalised stages.
 
+use crate::alloc::try_zeroed;
 use crate::attend::{Attn, Rule};
-use crate::lanes::Real;
+use crate::error::StepError;
 use crate::prng::SplitMix64;
+use crate::simd::Real;
 
-pub const MODEL_HARDMAX: u32 = 0;
-pub const MODEL_LOCALMAX: u32 = 1;
-pub const MODEL_SOFTMAX: u32 = 2;
-pub const MODEL_FRANK_WOLFE: u32 = 3;
-pub const MODEL_MARKOV: u32 = 4;
-pub const MODEL_SPHERE_SA: u32 = 5;
-pub const MODEL_SPHERE_USA: u32 = 6;
+/// The model of a simulation (SPEC.md §1, §2); abi.rs decodes it from the
+/// ABI's code once, at `ad_set_params`. `repr(u32)` (as the three enums
+/// here): `Sim` keeps the size and layout it had with u32 codes, and with
+/// them the kernel's heap layout, which moves the step timings by a few
+/// per cent when it changes (bench/kernel-compare.mjs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Model {
+    Hardmax,
+    Localmax,
+    Softmax,
+    /// Hardmax weights; the Frank-Wolfe reading lives in the TS analysis layer.
+    FrankWolfe,
+    /// One softmax draw per token (softmax-markov).
+    Markov,
+    /// Sphere ODE with softmax-normalised means (SA).
+    SphereSa,
+    /// Sphere ODE with unnormalised means (USA).
+    SphereUsa,
+}
 
-pub const UPDATE_CONVEX: u32 = 0;
-pub const UPDATE_RESIDUAL: u32 = 1;
+impl Model {
+    /// True for the sphere ODE models, which step through an integrator and
+    /// need the buffers of a simulation created with `ode`.
+    pub fn is_ode(self) -> bool {
+        matches!(self, Model::SphereSa | Model::SphereUsa)
+    }
 
-pub const INTEGRATOR_EULER: u32 = 0;
-pub const INTEGRATOR_EULER_RAW: u32 = 1;
-pub const INTEGRATOR_RK4: u32 = 2;
+    /// True when a step reads its δ from the schedule (localmax); the other
+    /// threshold models use δ = 0.
+    pub fn reads_delta(self) -> bool {
+        self == Model::Localmax
+    }
+}
+
+/// The discrete update of a token once its y_i is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Update {
+    /// x_i <- x_i + γ_t (y_i - x_i), γ_t from the schedule.
+    Convex,
+    /// x_i <- x_i + h V y_i.
+    Residual,
+}
+
+/// The integrator of the sphere ODE models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Integrator {
+    /// x <- normalize(x + dt P⊥ V y).
+    Euler,
+    /// x <- normalize(x + dt V y), without the tangent projection.
+    EulerRaw,
+    /// Classical Runge-Kutta 4 with normalised stages.
+    Rk4,
+}
 
 /// Number of per-step schedule values (δ, γ) one `step` call can take.
 pub const SCHEDULE_CAP: usize = 4096;
-
-/// Why a step could not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepError {
-    /// A parameter is out of range or the model needs buffers it was not created with.
-    BadArgument,
-    /// An alignment row, a weight scale or an updated token was not finite
-    /// (overflow); the failing step was undone.
-    NonFinite,
-    /// A token had norm 0 where it had to be projected to the sphere; the failing step was undone.
-    ZeroNorm,
-}
-
-/// Element types whose all-zero bit pattern is the value zero (so a buffer
-/// from the allocator's zeroed allocation is a valid, zero-filled vector).
-///
-/// # Safety
-/// Implement only for plain numbers whose all-zero bytes are a valid value.
-pub unsafe trait Zeroed: Copy {}
-unsafe impl Zeroed for u32 {}
-unsafe impl Zeroed for u64 {}
-unsafe impl Zeroed for f32 {}
-unsafe impl Zeroed for f64 {}
-
-/// Allocate a zeroed vector of `len` elements without aborting on failure.
-///
-/// On wasm32, memory that `memory.grow` adds is zero, and the std allocator
-/// (dlmalloc) would still write zeros over all of it: for a 2 GiB simulation
-/// that commits every page at creation. So a buffer is allocated unzeroed and
-/// only its part below the memory size measured just before the allocation
-/// (memory that may hold old data) is zeroed; the part above was grown by this
-/// very call, and the allocator writes only chunk headers, which lie outside
-/// the returned range. Elsewhere the allocator's zeroed allocation is used.
-pub fn try_zeroed<T: Zeroed>(len: usize) -> Option<Vec<T>> {
-    if len == 0 {
-        return Some(Vec::new());
-    }
-    let layout = std::alloc::Layout::array::<T>(len).ok()?;
-    // SAFETY: layout has a non-zero size (len > 0 and every Zeroed type is a
-    // number); a non-null result is an allocation of exactly `layout`, which is
-    // what Vec<T> with capacity len frees; every byte of it is zero when the
-    // Vec is built (see above), and zero bytes are a valid T (Zeroed contract).
-    unsafe {
-        #[cfg(target_arch = "wasm32")]
-        let p = {
-            // In u64: 65 536 pages of 64 KiB is 2^32, one more than usize holds.
-            let fresh_from = core::arch::wasm32::memory_size(0) as u64 * 65536;
-            let p = std::alloc::alloc(layout);
-            if !p.is_null() {
-                let start = p as usize as u64;
-                if start < fresh_from {
-                    let old = core::cmp::min(layout.size() as u64, fresh_from - start);
-                    core::ptr::write_bytes(p, 0, old as usize);
-                }
-            }
-            p as *mut T
-        };
-        #[cfg(not(target_arch = "wasm32"))]
-        let p = std::alloc::alloc_zeroed(layout) as *mut T;
-        if p.is_null() {
-            return None;
-        }
-        Some(Vec::from_raw_parts(p, len, len))
-    }
-}
 
 fn identity<T: Real>(d: usize) -> Option<Vec<T>> {
     let mut m: Vec<T> = try_zeroed(d.checked_mul(d)?)?;
@@ -191,13 +170,13 @@ pub struct Sim<T: Real> {
     pub deltas: Vec<f64>,
     /// γ per step for the next `step` call (convex update).
     pub gammas: Vec<f64>,
-    pub model: u32,
-    pub update: u32,
+    pub model: Model,
+    pub update: Update,
     pub sphere: bool,
     pub h: T,
     pub beta: T,
     pub tau: T,
-    pub integrator: u32,
+    pub integrator: Integrator,
     pub dt: T,
     pub rng: SplitMix64,
     /// Steps completed by the last `step` call.
@@ -229,13 +208,13 @@ impl<T: Real> Sim<T> {
             v_identity: true,
             deltas: try_zeroed(SCHEDULE_CAP)?,
             gammas: try_zeroed(SCHEDULE_CAP)?,
-            model: MODEL_HARDMAX,
-            update: UPDATE_CONVEX,
+            model: Model::Hardmax,
+            update: Update::Convex,
             sphere: false,
             h: T::ONE,
             beta: T::ONE,
             tau: T::ZERO,
-            integrator: INTEGRATOR_RK4,
+            integrator: Integrator::Rk4,
             dt: T::from_f64(0.1),
             rng: SplitMix64::new(0),
             last_done: 0,
@@ -255,11 +234,11 @@ impl<T: Real> Sim<T> {
             + self.attn.bytes()
     }
 
-    /// Set the model and its fixed parameters; false (and nothing changed) if out of range.
-    pub fn set_params(&mut self, model: u32, beta: f64, tau: f64) -> bool {
+    /// Set the model and its fixed parameters; false (and nothing changed) if
+    /// out of range or an ODE model on a simulation created without `ode`.
+    pub fn set_params(&mut self, model: Model, beta: f64, tau: f64) -> bool {
         let ode_ready = self.stage.len() == self.n * self.d;
-        let ok = model <= MODEL_SPHERE_USA
-            && (model < MODEL_SPHERE_SA || ode_ready)
+        let ok = (!model.is_ode() || ode_ready)
             && beta >= 0.0
             && beta.is_finite()
             && tau >= 0.0
@@ -273,8 +252,8 @@ impl<T: Real> Sim<T> {
     }
 
     /// Choose the discrete update: convex (γ per step) or residual x + h V y; `sphere` projects after.
-    pub fn set_update(&mut self, update: u32, h: f64, sphere: bool) -> bool {
-        let ok = update <= UPDATE_RESIDUAL && h.is_finite();
+    pub fn set_update(&mut self, update: Update, h: f64, sphere: bool) -> bool {
+        let ok = h.is_finite();
         if ok {
             self.update = update;
             self.h = T::from_f64(h);
@@ -284,8 +263,8 @@ impl<T: Real> Sim<T> {
     }
 
     /// Choose the sphere integrator and its time step dt > 0.
-    pub fn set_ode(&mut self, integrator: u32, dt: f64) -> bool {
-        let ok = integrator <= INTEGRATOR_RK4 && dt > 0.0 && dt.is_finite();
+    pub fn set_ode(&mut self, integrator: Integrator, dt: f64) -> bool {
+        let ok = dt > 0.0 && dt.is_finite();
         if ok {
             self.integrator = integrator;
             self.dt = T::from_f64(dt);
@@ -304,12 +283,12 @@ impl<T: Real> Sim<T> {
             return Err(StepError::BadArgument);
         }
         for s in 0..k {
-            if self.model >= MODEL_SPHERE_SA {
+            if self.model.is_ode() {
                 self.ode_step()?;
             } else {
-                let delta = if self.model == MODEL_LOCALMAX { self.deltas[s] } else { 0.0 };
+                let delta = if self.model.reads_delta() { self.deltas[s] } else { 0.0 };
                 let gamma = self.gammas[s];
-                if !(delta >= 0.0) || (self.update == UPDATE_CONVEX && !(gamma > 0.0 && gamma <= 1.0)) {
+                if !(delta >= 0.0) || (self.update == Update::Convex && !(gamma > 0.0 && gamma <= 1.0)) {
                     return Err(StepError::BadArgument);
                 }
                 self.discrete_step(T::from_f64(delta), T::from_f64(gamma))?;
@@ -321,10 +300,10 @@ impl<T: Real> Sim<T> {
 
     fn rule(&self, delta: T) -> Rule<T> {
         match self.model {
-            MODEL_SOFTMAX | MODEL_SPHERE_SA => Rule::Softmax { beta: self.beta },
-            MODEL_SPHERE_USA => Rule::Exp { beta: self.beta },
-            MODEL_MARKOV => Rule::Sample { beta: self.beta },
-            _ => Rule::Threshold { delta, tau: self.tau },
+            Model::Softmax | Model::SphereSa => Rule::Softmax { beta: self.beta },
+            Model::SphereUsa => Rule::Exp { beta: self.beta },
+            Model::Markov => Rule::Sample { beta: self.beta },
+            Model::Hardmax | Model::Localmax | Model::FrankWolfe => Rule::Threshold { delta, tau: self.tau },
         }
     }
 
@@ -344,7 +323,7 @@ impl<T: Real> Sim<T> {
         attn.load(x);
         let r = attn.run(a, rule, rng, |i, y| {
             let xi = &mut x[i * d..i * d + d];
-            if update == UPDATE_CONVEX {
+            if update == Update::Convex {
                 for (xv, &yv) in xi.iter_mut().zip(y) {
                     *xv = *xv + gamma * (yv - *xv);
                 }
@@ -373,7 +352,7 @@ impl<T: Real> Sim<T> {
     fn eval_field(&mut self, from_stage: bool) -> Result<(), StepError> {
         let rule = self.rule(T::ZERO);
         let d = self.d;
-        let raw = self.integrator == INTEGRATOR_EULER_RAW;
+        let raw = self.integrator == Integrator::EulerRaw;
         let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, .. } = self;
         let src: &[T] = if from_stage { &stage[..] } else { &x[..] };
         let a = if *a_identity { None } else { Some(&a[..]) };
@@ -415,7 +394,7 @@ impl<T: Real> Sim<T> {
     fn ode_step(&mut self) -> Result<(), StepError> {
         let dt = self.dt;
         let d = self.d;
-        if self.integrator == INTEGRATOR_RK4 {
+        if self.integrator == Integrator::Rk4 {
             let two = T::from_f64(2.0);
             let half = T::from_f64(0.5) * dt;
             self.eval_field(false)?;

@@ -1,10 +1,12 @@
 //! Native tests of the scalar path on cases computed by hand (see comments).
 
 use crate::abi::*;
+use crate::alloc::try_zeroed;
+use crate::error::StepError;
 use crate::prng::SplitMix64;
 use crate::sim::*;
 
-fn sim64(x: &[f64], n: usize, d: usize, model: u32, alpha: f64, beta: f64) -> Sim<f64> {
+fn sim64(x: &[f64], n: usize, d: usize, model: Model, alpha: f64, beta: f64) -> Sim<f64> {
     let mut s = Sim::<f64>::new(n, d, false).expect("alloc");
     s.x.copy_from_slice(x);
     assert!(s.set_params(model, beta, 1e-12));
@@ -29,7 +31,7 @@ fn hardmax_by_hand() {
     // a_0 = [4,0,2] -> C={0}: stays. a_1 = [0,1,1] -> C={1,2}: y=(0.5,1) -> (0.25,1).
     // a_2 = [2,1,2] -> C={0,2}: y=(1.5,0.5) -> (1.25,0.75). Token 1 must see the old
     // token 2 (synchronous update), else it would get a different y.
-    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    let mut s = sim64(&X3, 3, 2, Model::Hardmax, 1.0, 1.0);
     s.step(1).unwrap();
     close(&s.x, &[2.0, 0.0, 0.25, 1.0, 1.25, 0.75], 1e-15);
 }
@@ -38,7 +40,7 @@ fn hardmax_by_hand() {
 fn localmax_by_hand() {
     // delta = 1.5: token 0 thr 2.5 -> {0}; token 1 m=1 thr=-0.5 -> all, y=(1,2/3) -> (0.5,5/6);
     // token 2 m=2 thr=0.5 -> all -> (1,5/6).
-    let mut s = sim64(&X3, 3, 2, MODEL_LOCALMAX, 1.0, 1.0);
+    let mut s = sim64(&X3, 3, 2, Model::Localmax, 1.0, 1.0);
     s.deltas[0] = 1.5;
     s.step(1).unwrap();
     close(&s.x, &[2.0, 0.0, 0.5, 5.0 / 6.0, 1.0, 5.0 / 6.0], 1e-15);
@@ -46,8 +48,8 @@ fn localmax_by_hand() {
 
 #[test]
 fn localmax_zero_delta_is_hardmax_bitwise() {
-    let mut h = sim64(&X3, 3, 2, MODEL_HARDMAX, 0.5, 1.0);
-    let mut l = sim64(&X3, 3, 2, MODEL_LOCALMAX, 0.5, 1.0);
+    let mut h = sim64(&X3, 3, 2, Model::Hardmax, 0.5, 1.0);
+    let mut l = sim64(&X3, 3, 2, Model::Localmax, 0.5, 1.0);
     for _ in 0..20 {
         h.step(1).unwrap();
         l.deltas[0] = 0.0;
@@ -60,7 +62,7 @@ fn localmax_zero_delta_is_hardmax_bitwise() {
 fn softmax_by_hand() {
     // beta = ln 2, token 0: a = [4,0,2], w ∝ [1, 1/16, 1/4], sum 21/16,
     // y = (36/21, 5/21), new = (13/7, 5/42).
-    let mut s = sim64(&X3, 3, 2, MODEL_SOFTMAX, 1.0, core::f64::consts::LN_2);
+    let mut s = sim64(&X3, 3, 2, Model::Softmax, 1.0, core::f64::consts::LN_2);
     s.step(1).unwrap();
     close(&s.x[0..2], &[13.0 / 7.0, 5.0 / 42.0], 1e-14);
 }
@@ -69,7 +71,7 @@ fn softmax_by_hand() {
 fn nonsymmetric_matrix_by_hand() {
     // A = [[0,1],[0,0]]: A x = (x_2, 0). Token (2,0): q = 0, all tie -> mean (1,2/3) -> (1.5,1/3).
     // Token (0,1): q = (1,0), a = [2,0,1] -> {0} -> (1,0.5). Token (1,1): same row -> (1.5,0.5).
-    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    let mut s = sim64(&X3, 3, 2, Model::Hardmax, 1.0, 1.0);
     s.a.copy_from_slice(&[0.0, 1.0, 0.0, 0.0]);
     s.a_identity = false;
     s.step(1).unwrap();
@@ -80,7 +82,7 @@ fn nonsymmetric_matrix_by_hand() {
 fn deltas_are_read_per_step() {
     // Two steps with delta = [0, 1.5]: step 1 is the hardmax step above, step 2 localmax 1.5
     // on (2,0), (0.25,1), (1.25,0.75): token 1 q=(0.25,1): a=[0.5,1.0625,1.0625] m=1.0625 thr<0.5 -> all.
-    let mut s = sim64(&X3, 3, 2, MODEL_LOCALMAX, 1.0, 1.0);
+    let mut s = sim64(&X3, 3, 2, Model::Localmax, 1.0, 1.0);
     s.deltas[0] = 0.0;
     s.deltas[1] = 1.5;
     s.step(2).unwrap();
@@ -94,7 +96,7 @@ fn deltas_are_read_per_step() {
 fn exact_ties_are_kept() {
     // (x,0) against (1,1) and (1,-1): both tie exactly; token 2 = (0.5,0) averages them -> moves on the x axis.
     let x = [1.0, 1.0, 1.0, -1.0, 0.5, 0.0];
-    let mut s = sim64(&x, 3, 2, MODEL_HARDMAX, 0.5, 1.0);
+    let mut s = sim64(&x, 3, 2, Model::Hardmax, 0.5, 1.0);
     s.step(1).unwrap();
     // a_2 = [0.5, 0.5, 0.25]: C = {0,1}, y = (1,0); new = (0.5,0) + (1/3)(0.5,0) = (2/3, 0).
     close(&s.x[4..6], &[2.0 / 3.0, 0.0], 1e-15);
@@ -112,8 +114,8 @@ fn f32_matches_f64_on_block_remainders() {
     for (bv, &xv) in b.x.iter_mut().zip(&x) {
         *bv = xv as f32;
     }
-    assert!(a.set_params(MODEL_SOFTMAX, 2.0, 1e-12));
-    assert!(b.set_params(MODEL_SOFTMAX, 2.0, 1e-5));
+    assert!(a.set_params(Model::Softmax, 2.0, 1e-12));
+    assert!(b.set_params(Model::Softmax, 2.0, 1e-5));
     a.gammas.iter_mut().for_each(|g| *g = 0.4);
     b.gammas.iter_mut().for_each(|g| *g = 0.4);
     a.step(3).unwrap();
@@ -154,8 +156,8 @@ fn abi_rejects_bad_input_without_panicking() {
 #[test]
 fn overflow_is_reported_not_hidden() {
     let x = [1e200, 0.0, 0.0, 1.0];
-    let mut s = sim64(&x, 2, 2, MODEL_HARDMAX, 1.0, 1.0);
-    assert_eq!(s.step(1), Err(crate::sim::StepError::NonFinite));
+    let mut s = sim64(&x, 2, 2, Model::Hardmax, 1.0, 1.0);
+    assert_eq!(s.step(1), Err(StepError::NonFinite));
     assert_eq!(s.last_done, 0);
 }
 
@@ -174,7 +176,7 @@ fn markov_draws_by_inverse_cdf() {
     // beta = 0: uniform weights over 2 tokens (0 and 1 on a line); J_i = 0 iff u_i < 1/2,
     // with u_0, u_1 the first two uniforms of the seed. gamma = 1 jumps to x_J.
     let x = [0.0, 1.0];
-    let mut s = sim64(&x, 2, 1, MODEL_MARKOV, 1.0, 0.0);
+    let mut s = sim64(&x, 2, 1, Model::Markov, 1.0, 0.0);
     s.gammas.iter_mut().for_each(|g| *g = 1.0);
     s.rng = SplitMix64::new(99);
     let mut g = SplitMix64::new(99);
@@ -189,31 +191,31 @@ fn markov_draws_by_inverse_cdf() {
 fn residual_update_with_value_matrix() {
     // Hardmax weights on X3; token 0 attends to itself: y_0 = (2,0). V = diag(2, 0), h = 0.25:
     // x_0 <- (2,0) + 0.25 (4, 0) = (3, 0). Token 1: y = (0.5,1) -> (0,1) + 0.25 (1, 0) = (0.25, 1).
-    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    let mut s = sim64(&X3, 3, 2, Model::Hardmax, 1.0, 1.0);
     s.v.copy_from_slice(&[2.0, 0.0, 0.0, 0.0]);
     s.v_identity = false;
-    assert!(s.set_update(UPDATE_RESIDUAL, 0.25, false));
+    assert!(s.set_update(Update::Residual, 0.25, false));
     s.step(1).unwrap();
     close(&s.x[0..4], &[3.0, 0.0, 0.25, 1.0], 1e-15);
 }
 
 #[test]
 fn sphere_projection_after_discrete_step() {
-    let mut s = sim64(&X3, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
-    assert!(s.set_update(UPDATE_CONVEX, 1.0, true));
+    let mut s = sim64(&X3, 3, 2, Model::Hardmax, 1.0, 1.0);
+    assert!(s.set_update(Update::Convex, 1.0, true));
     s.step(1).unwrap();
     // token 1 -> (0.25, 1) normalised
     let r = (0.25f64 * 0.25 + 1.0).sqrt();
     close(&s.x[2..4], &[0.25 / r, 1.0 / r], 1e-15);
     // a token sent to the origin cannot be projected: (1,0) and (-1,0) averaging to 0 with gamma 1
-    let mut z = sim64(&[1.0, 0.0, -1.0, 0.0], 2, 2, MODEL_LOCALMAX, 1.0, 1.0);
+    let mut z = sim64(&[1.0, 0.0, -1.0, 0.0], 2, 2, Model::Localmax, 1.0, 1.0);
     z.gammas.iter_mut().for_each(|g| *g = 1.0);
     z.deltas[0] = 10.0;
-    assert!(z.set_update(UPDATE_CONVEX, 1.0, true));
+    assert!(z.set_update(Update::Convex, 1.0, true));
     assert_eq!(z.step(1), Err(StepError::ZeroNorm));
 }
 
-fn ode64(x: &[f64], n: usize, d: usize, model: u32, beta: f64, integrator: u32, dt: f64) -> Sim<f64> {
+fn ode64(x: &[f64], n: usize, d: usize, model: Model, beta: f64, integrator: Integrator, dt: f64) -> Sim<f64> {
     let mut s = Sim::<f64>::new(n, d, true).expect("alloc");
     s.x.copy_from_slice(x);
     assert!(s.set_params(model, beta, 0.0));
@@ -225,7 +227,7 @@ fn ode64(x: &[f64], n: usize, d: usize, model: u32, beta: f64, integrator: u32, 
 fn sphere_sa_euler_by_hand() {
     // beta = 0, Q = K = V = I: field_i = xbar - <x_i, xbar> x_i. Tokens (1,0), (0,1):
     // xbar = (1/2,1/2), field_0 = (0, 1/2); euler dt = 0.1: (1, 0.05)/|(1, 0.05)|.
-    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_SA, 0.0, INTEGRATOR_EULER, 0.1);
+    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, Model::SphereSa, 0.0, Integrator::Euler, 0.1);
     s.step(1).unwrap();
     let r = (1.0f64 + 0.0025).sqrt();
     close(&s.x, &[1.0 / r, 0.05 / r, 0.05 / r, 1.0 / r], 1e-15);
@@ -235,11 +237,11 @@ fn sphere_sa_euler_by_hand() {
 fn sphere_usa_field_by_hand() {
     // USA, beta = 1: y_0 = (e (1,0) + (0,1))/2, field_0 = y_0 - <x_0,y_0> x_0 = (0, 1/2).
     // euler-raw uses y itself: x_0 <- normalize((1,0) + dt (e/2, 1/2)).
-    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_USA, 1.0, INTEGRATOR_EULER, 0.2);
+    let mut s = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, Model::SphereUsa, 1.0, Integrator::Euler, 0.2);
     s.step(1).unwrap();
     let r = (1.0f64 + 0.01).sqrt();
     close(&s.x[0..2], &[1.0 / r, 0.1 / r], 1e-15);
-    let mut raw = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, MODEL_SPHERE_USA, 1.0, INTEGRATOR_EULER_RAW, 0.2);
+    let mut raw = ode64(&[1.0, 0.0, 0.0, 1.0], 2, 2, Model::SphereUsa, 1.0, Integrator::EulerRaw, 0.2);
     raw.step(1).unwrap();
     let e = core::f64::consts::E;
     let (a, b) = (1.0 + 0.2 * e / 2.0, 0.2 * 0.5);
@@ -253,7 +255,7 @@ fn rk4_consensus_stays_on_sphere() {
     let c = (0.3f64).cos();
     let s3 = (0.3f64).sin();
     let x = [1.0, 0.0, c, s3, 0.0, 1.0];
-    let mut s = ode64(&x, 3, 2, MODEL_SPHERE_SA, 0.0, INTEGRATOR_RK4, 0.05);
+    let mut s = ode64(&x, 3, 2, Model::SphereSa, 0.0, Integrator::Rk4, 0.05);
     let spread = |x: &[f64]| (x[0] * x[4] + x[1] * x[5]).acos();
     let before = spread(&s.x);
     s.step(200).unwrap();
@@ -271,10 +273,10 @@ fn residual_overflow_is_non_finite_and_the_step_is_undone() {
     // V = 1e308 I, h = 10: x + h V y overflows at the first token's update, while
     // every alignment is about 1 (issue 9 item 2). Nothing of the step may remain.
     let x = [0.1, 0.2, 1.0, 0.0, 0.0, 1.0, 0.3, 0.2];
-    let mut s = sim64(&x, 4, 2, MODEL_HARDMAX, 1.0, 1.0);
+    let mut s = sim64(&x, 4, 2, Model::Hardmax, 1.0, 1.0);
     s.v.copy_from_slice(&[1e308, 0.0, 0.0, 1e308]);
     s.v_identity = false;
-    assert!(s.set_update(UPDATE_RESIDUAL, 10.0, false));
+    assert!(s.set_update(Update::Residual, 10.0, false));
     assert_eq!(s.step(3), Err(StepError::NonFinite));
     assert_eq!(s.last_done, 0);
     assert_eq!(s.x, x.to_vec());
@@ -285,12 +287,12 @@ fn failing_step_keeps_the_completed_ones_and_undoes_itself() {
     // V = 1e200 I, A = 1e-300 I: step 0 gives |x| ~ 1e200, step 1 overflows the
     // update (the alignments stay ~1e100): last_done = 1 and x is exactly X(1).
     let x = [1.0, 0.0, 0.0, 1.0, 0.5, 0.5];
-    let mut s = sim64(&x, 3, 2, MODEL_HARDMAX, 1.0, 1.0);
+    let mut s = sim64(&x, 3, 2, Model::Hardmax, 1.0, 1.0);
     s.a.copy_from_slice(&[1e-300, 0.0, 0.0, 1e-300]);
     s.a_identity = false;
     s.v.copy_from_slice(&[1e200, 0.0, 0.0, 1e200]);
     s.v_identity = false;
-    assert!(s.set_update(UPDATE_RESIDUAL, 1.0, false));
+    assert!(s.set_update(Update::Residual, 1.0, false));
     s.step(1).unwrap();
     let x1 = s.x.clone();
     assert!(x1.iter().all(|v| v.is_finite()) && x1.iter().any(|v| v.abs() > 1e199));
@@ -304,15 +306,15 @@ fn zero_norm_on_the_sphere_undoes_the_step_and_the_generator() {
     // Issue 9 item 3: tokens (1,0), (1,0) with h = -1 and sphere: x + h y = 0 for
     // token 0; before the fix token 0 had moved and token 1 had not.
     let x = [1.0, 0.0, 1.0, 0.0];
-    let mut s = sim64(&x, 2, 2, MODEL_HARDMAX, 1.0, 1.0);
-    assert!(s.set_update(UPDATE_RESIDUAL, -1.0, true));
+    let mut s = sim64(&x, 2, 2, Model::Hardmax, 1.0, 1.0);
+    assert!(s.set_update(Update::Residual, -1.0, true));
     assert_eq!(s.step(3), Err(StepError::ZeroNorm));
     assert_eq!(s.last_done, 0);
     assert_eq!(s.x, x.to_vec());
     // Markov: the generator is rewound too (tokens (1,0), (1,0) again: every pick gives y = x).
-    let mut m = sim64(&x, 2, 2, MODEL_MARKOV, 1.0, 1.0);
+    let mut m = sim64(&x, 2, 2, Model::Markov, 1.0, 1.0);
     m.rng = SplitMix64::new(7);
-    assert!(m.set_update(UPDATE_RESIDUAL, -1.0, true));
+    assert!(m.set_update(Update::Residual, -1.0, true));
     assert_eq!(m.step(1), Err(StepError::ZeroNorm));
     assert_eq!(m.rng, SplitMix64::new(7));
     assert_eq!(m.x, x.to_vec());
@@ -350,4 +352,32 @@ fn zeroed_allocation_is_zero() {
     let e: Vec<u32> = try_zeroed(0).unwrap();
     assert!(e.is_empty());
     assert!(try_zeroed::<f64>(usize::MAX / 4).is_none());
+}
+
+// ---- issue 11: the model, update and integrator are decoded once, in abi.rs
+
+#[test]
+fn codes_decode_to_enums_and_ode_is_a_property_not_an_order() {
+    let models: Vec<Model> = (0..7).map(|c| model_of(c).expect("known code")).collect();
+    for (i, a) in models.iter().enumerate() {
+        for b in &models[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    assert_eq!(model_of(7), None);
+    assert_eq!(model_of(u32::MAX), None);
+    let ode: Vec<u32> = (0..7).filter(|&c| model_of(c).unwrap().is_ode()).collect();
+    assert_eq!(ode, vec![MODEL_SPHERE_SA, MODEL_SPHERE_USA]);
+    assert!(model_of(MODEL_LOCALMAX).unwrap().reads_delta());
+    assert!(!model_of(MODEL_HARDMAX).unwrap().reads_delta() && !model_of(MODEL_FRANK_WOLFE).unwrap().reads_delta());
+    assert_eq!((update_of(UPDATE_CONVEX), update_of(UPDATE_RESIDUAL), update_of(2)), (Some(Update::Convex), Some(Update::Residual), None));
+    assert_eq!(integrator_of(INTEGRATOR_RK4), Some(Integrator::Rk4));
+    assert_eq!(integrator_of(3), None);
+    // An unknown code is a bad argument on a good handle and a bad handle first otherwise.
+    let h = ad_create(PREC_F64, 2, 2, 1);
+    assert_eq!(ad_set_ode(h, 3, 0.1), BAD_ARGUMENT);
+    assert_eq!(ad_set_ode(h, INTEGRATOR_EULER_RAW, 0.1), OK);
+    assert_eq!(ad_set_params(h, MODEL_SPHERE_USA, 1.0, 0.0), OK);
+    assert_eq!(ad_set_params(0, 99, 1.0, 0.0), BAD_HANDLE);
+    assert_eq!(ad_destroy(h), OK);
 }
