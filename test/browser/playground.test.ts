@@ -143,6 +143,7 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'playground (Vite build, Chromiu
     expect(await text(page, 't')).toBe('0');
     expect(await text(page, 'backend-actual'), 'Chromium validates SIMD, so auto must pick the wasm kernel').toBe('wasm / f64');
     expect(server!.log.some((l) => /^200 GET \/assets\/kernel-[\w-]+\.wasm$/.test(l)), `kernel.wasm was not fetched:\n${server!.log.join('\n')}`).toBe(true);
+    await waitDrawn(page, 0, 0); // the canvas shows t = 0
     expect(await canvasChange(page)).toBe(-1);
     const s0 = await status(page);
     await page.getByTestId('step').click();
