@@ -125,6 +125,8 @@ export interface DrawInput {
   stripToken: number | null;
   stripDelta: number;
   A: Float64Array | null;
+  /** Draw the unit circle (sphere models). */
+  unitCircle: boolean;
 }
 
 /** Draws one state on the canvas; returns the projected coordinates (for picking). */
@@ -145,6 +147,13 @@ export function drawState(ctx: CanvasRenderingContext2D, w: number, h: number, s
   ctx.moveTo(0, Y(0));
   ctx.lineTo(w, Y(0));
   ctx.stroke();
+  if (s.unitCircle) {
+    // the sphere models live on |x| = 1 (exact in d = 2, the outline of the ball's shadow in a projection)
+    ctx.strokeStyle = '#ddd';
+    ctx.beginPath();
+    ctx.arc(X(0), Y(0), scale, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
 
   if (s.trails.length > 0) {
     const pts = s.trails.map((t) => projectAll(s.proj, t, s.n, s.d));

@@ -1,7 +1,8 @@
 /**
  * The run's history as the page saw it: one row per frame received (frames
  * skip steps while playing), thinned to at most MAX_ROWS rows by dropping
- * every other row when full. Feeds the live plots and the HTML report.
+ * every other row when full. NaN marks a value not computed for that frame
+ * (leaders and energies are skipped while playing at large n). Feeds the live plots and the HTML report.
  */
 import type { Frame } from './protocol.js';
 
@@ -32,7 +33,7 @@ export class History {
     this.rows.diameter.push(f.diameter);
     this.rows.hull.push(f.hull.length);
     this.rows.clusters.push(f.clusterCount);
-    this.rows.leaders.push(f.leaders.length);
+    this.rows.leaders.push(f.leadersT === f.t ? f.leaders.length : NaN);
     this.rows.variance.push(f.variance);
     this.rows.softmaxEnergy.push(f.softmaxEnergy);
     if (this.length > MAX_ROWS) {
@@ -40,6 +41,11 @@ export class History {
       for (const k of SERIES) this.rows[k] = this.rows[k].filter((_, i) => i === 0 || i % 2 === 1 || i === this.rows.t.length - 1);
     }
   }
+}
+
+/** A short axis label: 3 significant digits, exponent form outside [1e-2, 1e4). */
+export function fmt(v: number): string {
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
 }
 
 export interface PlotSeries {
@@ -51,7 +57,7 @@ export interface PlotSeries {
 export function drawPlot(ctx: CanvasRenderingContext2D, w: number, h: number, t: number[], series: PlotSeries[], log: boolean, integer = false): void {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
-  const L = 44, R = 6, T = 6, B = 18;
+  const L = 50, R = 6, T = 6, B = 18;
   const f = (v: number) => (log ? (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN) : Number.isFinite(v) ? v : NaN);
   let y0 = Infinity, y1 = -Infinity;
   for (const s of series) for (const v of s.values) {
@@ -78,7 +84,7 @@ export function drawPlot(ctx: CanvasRenderingContext2D, w: number, h: number, t:
   ctx.strokeRect(L, T, w - L - R, h - T - B);
   ctx.fillStyle = '#555';
   ctx.font = '10px system-ui, sans-serif';
-  const lab = (v: number) => (log ? `1e${v.toFixed(1)}` : integer ? String(Math.round(v)) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : v.toPrecision(3));
+  const lab = (v: number) => (log ? fmt(10 ** v) : integer ? String(Math.round(v)) : fmt(v));
   ctx.textAlign = 'right';
   ctx.fillText(lab(y1), L - 3, T + 9);
   ctx.fillText(lab(y0), L - 3, h - B);
@@ -93,10 +99,7 @@ export function drawPlot(ctx: CanvasRenderingContext2D, w: number, h: number, t:
     let pen = false;
     for (let k = 0; k < s.values.length; k++) {
       const z = f(s.values[k]!);
-      if (Number.isNaN(z)) {
-        pen = false;
-        continue;
-      }
+      if (Number.isNaN(z)) continue; // not computed for this frame, or not positive on a log axis
       const px = X(t[k]!), py = Y(z);
       if (pen) ctx.lineTo(px, py);
       else ctx.moveTo(px, py);

@@ -239,7 +239,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   $('time').textContent = m.time.toPrecision(4);
   $('clusters').textContent = String(m.clusterCount);
   $('hull-count').textContent = String(m.hull.length);
-  $('leader-count').textContent = String(m.leaders.length);
+  $('leader-count').textContent = m.leadersT === m.t ? String(m.leaders.length) : `${m.leaders.length} (t = ${m.leadersT})`;
   $('diameter').textContent = m.diameter.toPrecision(4);
   $('steps-per-sec').textContent = m.stepsPerSec > 0 ? Math.round(m.stepsPerSec).toLocaleString('en') : '–';
   if (!m.playing) setPlaying(false);
@@ -326,6 +326,7 @@ function draw(): void {
     stripToken: $<HTMLInputElement>('show-strip').checked ? selected : null,
     stripDelta: stripDelta(frame.t),
     A,
+    unitCircle: applies(params.model).sphere,
   });
   const r = history.rows;
   const pw = 300, ph = 130;

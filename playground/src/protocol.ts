@@ -30,12 +30,12 @@ export interface Frame {
   clusterCount: number;
   /** Indices of the hull vertices of the d-dimensional state (hullVertices). */
   hull: Int32Array;
-  /** Maximal alignment set S(t) (leaders). */
+  /** Maximal alignment set S (leaders) at step leadersT (<= t; see worker.ts on when it is recomputed). */
   leaders: Int32Array;
+  leadersT: number;
   diameter: number;
+  /** Variance and softmax energy E_β (energySeries) of this step, or NaN when not computed for this frame. */
   variance: number;
-  /** Hegselmann–Krause energy (r = ∞) and the softmax energy E_β of energySeries. */
-  hk: number;
   softmaxEnergy: number;
   /** Throughput of the last batch: steps per second of sim.step alone, and ms of the analysis of this frame. */
   stepsPerSec: number;

@@ -84,14 +84,11 @@ export function seriesSvg(t: number[], y: number[], title: string, log: boolean,
   const t0 = t[0] ?? 0, t1 = Math.max(t[t.length - 1] ?? 1, t0 + 1);
   const X = (v: number) => (L + ((v - t0) / (t1 - t0)) * (w - L - R)).toFixed(2);
   const Y = (v: number) => (T + (1 - (v - y0) / (y1 - y0)) * (h - T - B)).toFixed(2);
-  const lab = (v: number) => (log ? `1e${v.toFixed(2)}` : num(v));
+  const lab = (v: number) => num(log ? 10 ** v : v);
   let path = '';
   let pen = false;
   zs.forEach((z, k) => {
-    if (Number.isNaN(z)) {
-      pen = false;
-      return;
-    }
+    if (Number.isNaN(z)) return;
     path += `${pen ? 'L' : 'M'}${X(t[k]!)},${Y(z)}`;
     pen = true;
   });
@@ -122,7 +119,7 @@ export function renderRunRecord(r: RunRecord): string {
     ['backend, precision', `${r.backend}, ${r.precision}`],
     ['clusters (single linkage, 1e-6·max(1,R))', String(f.clusterCount)],
     ['hull vertices', String(f.hull.length)],
-    ['leaders |S(t)|', String(f.leaders.length)],
+    [`leaders |S| (at t = ${f.leadersT})`, String(f.leaders.length)],
     ['diameter', num(f.diameter)],
     ['variance', num(f.variance)],
     ['softmax energy E_β', num(f.softmaxEnergy)],

@@ -6,7 +6,7 @@
  * ~16 ms; the page acknowledges nothing (stale frames of an old run are
  * dropped by their run number).
  */
-import { Simulation, clusters, energySeries, hullVertices, leaders, sphereClusters } from 'attention-dynamics';
+import { Simulation, clusters, diameter, energySeries, hullVertices, leaders, sphereClusters } from 'attention-dynamics';
 import { alignmentMatrix, applies, makePositions, simulationOptions } from './params.js';
 import type { Params } from './params.js';
 import type { Frame, FromWorker, ToWorker } from './protocol.js';
@@ -36,8 +36,21 @@ function fail(e: unknown): void {
   post({ type: 'error', run, message });
 }
 
-/** The analysis of the current state, as a frame (positions copied, then transferred). */
-function frame(): Frame {
+/**
+ * The analysis of the current state, as a frame (positions copied, then
+ * transferred). Clusters, hull and diameter are computed for every frame.
+ * Leaders and energies are O(n²): while playing they are computed only when
+ * the time since they were last computed is at least 4× their cost (so they
+ * take at most ~20 % of the worker's time at large n); otherwise the frame
+ * carries the last leaders (leadersT says from which step) and NaN energies.
+ * A paused or single-stepped state always gets the full analysis.
+ */
+let heavyCostMs = 0;
+let heavyAt = -Infinity;
+let lastLeaders: Int32Array = new Int32Array(0);
+let lastLeadersT = -1;
+
+function frame(full: boolean): Frame {
   const s = sim!;
   const n = s.n;
   const d = s.d;
@@ -45,11 +58,23 @@ function frame(): Frame {
   const t0 = performance.now();
   const cl = applies(s.model).sphere ? sphereClusters(x, n, d) : clusters(x, n, d);
   const hull = hullVertices(x, n, d);
-  const lead = leaders(x, n, d, A ?? undefined);
-  // one snapshot; one support direction (e_1) since the page plots no support function; diameter from the same pass
-  const e1 = new Float64Array(d);
-  e1[0] = 1;
-  const en = energySeries({ n, d, count: 1, times: Float64Array.of(s.t), data: x }, { beta: params!.beta, directions: e1 });
+  const diam = diameter(x, n, d).value;
+  let variance = NaN;
+  let softmaxEnergy = NaN;
+  const now = performance.now();
+  if (full || now - heavyAt >= 4 * heavyCostMs) {
+    const h0 = performance.now();
+    lastLeaders = leaders(x, n, d, A ?? undefined);
+    lastLeadersT = s.t;
+    // one snapshot; one support direction (e_1): the page plots no support function
+    const e1 = new Float64Array(d);
+    e1[0] = 1;
+    const en = energySeries({ n, d, count: 1, times: Float64Array.of(s.t), data: x }, { beta: params!.beta, directions: e1 });
+    variance = en.variance[0]!;
+    softmaxEnergy = en.softmaxEnergy[0]!;
+    heavyAt = performance.now();
+    heavyCostMs = heavyAt - h0;
+  }
   const analysisMs = performance.now() - t0;
   return {
     type: 'frame',
@@ -62,19 +87,19 @@ function frame(): Frame {
     labels: cl.labels,
     clusterCount: cl.count,
     hull,
-    leaders: lead,
-    diameter: en.diameter[0]!,
-    variance: en.variance[0]!,
-    hk: en.hk[0]!,
-    softmaxEnergy: en.softmaxEnergy[0]!,
+    leaders: lastLeaders.slice(),
+    leadersT: lastLeadersT,
+    diameter: diam,
+    variance,
+    softmaxEnergy,
     stepsPerSec: lastStepsPerSec,
     analysisMs,
     playing,
   };
 }
 
-function send(): void {
-  const f = frame();
+function send(full: boolean): void {
+  const f = frame(full);
   post(f, [f.positions.buffer, f.labels.buffer, f.hull.buffer, f.leaders.buffer]);
 }
 
@@ -91,7 +116,7 @@ function tick(): void {
   const start = performance.now();
   try {
     advance(speed);
-    send();
+    send(false);
   } catch (e) {
     fail(e);
     return;
@@ -125,8 +150,9 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   }
   sim = created;
   lastStepsPerSec = 0;
+  heavyAt = -Infinity;
   post({ type: 'ready', run, backend: sim.backend, precision: sim.precision, n, d, initial: sim.positions() });
-  send();
+  send(true);
 }
 
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -144,13 +170,13 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
         break;
       case 'pause':
         stop();
-        if (sim !== null) send();
+        if (sim !== null) send(true);
         break;
       case 'step':
         stop();
         if (sim !== null) {
           advance(msg.k);
-          send();
+          send(true);
         }
         break;
       case 'speed':
