@@ -9,7 +9,9 @@
  * milliseconds with speed 1 (one step per frame), from the default start
  * (uniform in [−1, 1)², seed 1; the sphere models project it to the circle).
  * It reads the page's window.__playground counters and reports, per cell:
- *   - steps/s   sim.step alone in the worker (the kernel's throughput at this n)
+ *   - steps/s   sim.step alone in the worker (the kernel's throughput at this n,
+ *               averaged over >= 250 ms windows of stepping)
+ *   - t/s       steps the run actually advanced per second (step + analysis + pacing)
  *   - frames/s  frames the worker delivered (step + analysis of the frame:
  *               clusters, hull, leaders, energies), i.e. what the user sees move
  *   - analysis  ms of the analysis of one frame (worker)
@@ -69,7 +71,7 @@ const browser = await chromium.launch({
 const rows = [];
 const fmt = (v, k = 1) => (Number.isFinite(v) ? v.toFixed(k) : '–');
 console.log(`playground interactivity, ${playMs} ms of play per cell, speed 1 (${new Date().toISOString()})`);
-console.log('model          n      steps/s  frames/s analysis_ms draw_ms(mean/max) raf/s gap_ms  interactive');
+console.log('model          n      steps/s    t/s  frames/s analysis_ms draw_ms(mean/max) raf/s gap_ms  interactive');
 for (const model of models) {
   for (const n of sizes) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
@@ -82,7 +84,7 @@ for (const model of models) {
     await page.getByTestId('play').click();
     await page.waitForTimeout(500); // warm-up: first draws, JIT, the worker's first batches
     await page.evaluate(() => window.__playground.resetCounters());
-    const f0 = await page.evaluate(() => window.__playground.framesReceived);
+    const { framesReceived: f0, t: tStart } = await page.evaluate(() => ({ ...window.__playground }));
     const t0 = Date.now();
     await page.waitForTimeout(playMs);
     const s = await page.evaluate(() => ({ ...window.__playground }));
@@ -92,13 +94,13 @@ for (const model of models) {
     await context.close();
     const framesPerSec = (s.framesReceived - f0) / secs;
     const row = {
-      model, n, stepsPerSec: s.stepsPerSec, framesPerSec, analysisMs: s.analysisMs, drawMsMean: s.drawMsMean, drawMsMax: s.drawMsMax,
+      model, n, stepsPerSec: s.stepsPerSec, tPerSec: (s.t - tStart) / secs, framesPerSec, analysisMs: s.analysisMs, drawMsMean: s.drawMsMean, drawMsMax: s.drawMsMax,
       rafPerSec: s.rafTicks / secs, maxRafGapMs: s.maxRafGapMs, t: s.t, error: err || errors.join('; ') || null,
     };
     row.interactive = row.error === null && framesPerSec >= 10 && s.drawMsMean <= 16 && s.maxRafGapMs < 200;
     rows.push(row);
     console.log(
-      `${model.padEnd(14)} ${String(n).padStart(6)} ${fmt(row.stepsPerSec, 0).padStart(9)} ${fmt(framesPerSec).padStart(8)} ${fmt(row.analysisMs).padStart(11)} ` +
+      `${model.padEnd(14)} ${String(n).padStart(6)} ${fmt(row.stepsPerSec, 0).padStart(9)} ${fmt(row.tPerSec).padStart(6)} ${fmt(framesPerSec).padStart(8)} ${fmt(row.analysisMs).padStart(11)} ` +
         `${`${fmt(row.drawMsMean)}/${fmt(row.drawMsMax)}`.padStart(17)} ${fmt(row.rafPerSec, 0).padStart(5)} ${fmt(row.maxRafGapMs, 0).padStart(6)}  ${row.interactive ? 'yes' : 'no'}${row.error ? ` (${row.error})` : ''}`,
     );
     if (!row.interactive) break;

@@ -9,7 +9,7 @@ import { readNpy, writeNpy } from 'attention-dynamics';
 import { drawState, fitBox, makeProjection, pick, projectAll, type Projection, type ViewBox } from './draw.js';
 import { History, drawPlot } from './history.js';
 import {
-  INITS, INIT_LABELS, MAX_D, MAX_N, MODELS, alignmentMatrix, applies, deltaAt, designedRows, fixed, paramsFromQuery, parseParam,
+  INITS, INIT_LABELS, INTERACTIVE_N, MAX_D, MAX_N, MODELS, alignmentMatrix, applies, deltaAt, designedRows, fixed, paramsFromQuery, parseParam,
   queryFromParams, type Params,
 } from './params.js';
 import type { Frame, FromWorker, ToWorker } from './protocol.js';
@@ -129,6 +129,7 @@ function showControls(): void {
   $<HTMLInputElement>('n').disabled = designed || params.init === 'npy';
   $<HTMLInputElement>('d').disabled = designed || params.init === 'npy';
   $('time-wrap').hidden = !a.sphere;
+  $('n-hint').textContent = `${params.model} stays interactive up to n ≈ ${INTERACTIVE_N[params.model].toLocaleString('en')} (measured, 2 cores)`;
   const q = queryFromParams(params);
   const url = `${location.pathname}${q ? `?${q}` : ''}`;
   history_replace(url);

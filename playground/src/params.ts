@@ -27,8 +27,23 @@ export const INIT_LABELS: Readonly<Record<InitChoice, string>> = {
   npy: 'uploaded .npy',
 };
 
-/** The largest n the n control accepts (see README "Playground" for what stays interactive). */
-export const MAX_N = 20000;
+/** The largest n the n control accepts: the largest n measured interactive for any model (bench/playground.bench.mjs). */
+export const MAX_N = 16000;
+
+/**
+ * The largest n measured interactive per model (>= 10 frames/s, 2-core
+ * shared machine, Chromium; bench/playground.bench.mjs, README "Playground").
+ * The page shows it as a hint next to n; larger n still runs, slower.
+ */
+export const INTERACTIVE_N: Readonly<Record<Model, number>> = {
+  localmax: 8000,
+  hardmax: 16000,
+  softmax: 2000,
+  'frank-wolfe': 16000,
+  'softmax-markov': 2000,
+  'sphere-sa': 2000,
+  'sphere-usa': 2000,
+};
 export const MAX_D = 16;
 
 /** Everything the page lets the user set; every field is in the URL. */
