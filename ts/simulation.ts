@@ -16,6 +16,8 @@ import { checkInt, rangeError, show } from './check.js';
 import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import { resolveOptions } from './validate.js';
+import { runSteps, snapshotSteps } from './threads/run.js';
+import type { RunOptions, RunResult, Snapshot, SnapshotOptions } from './threads/run.js';
 import type { ResolvedOptions } from './validate.js';
 
 /**
@@ -270,6 +272,22 @@ export class Simulation {
       this.#stepping = false;
     }
     return this;
+  }
+
+  /**
+   * Advance k ≥ 0 steps asynchronously, in slices of a few milliseconds with an
+   * event-loop turn between them (see ts/threads/run.ts). Resolves
+   * `{ t, aborted }`; an aborted signal stops at a step boundary and resolves
+   * with `aborted: true` and the exact t. Rejects with the errors of step(),
+   * or an Error when disposed during the run.
+   */
+  run(k: number, options?: RunOptions): Promise<RunResult> {
+    return runSteps(this, k, options);
+  }
+
+  /** `for await (const { t, positions } of sim.snapshots(k, { every }))`: run() as an async iterator of copies. */
+  snapshots(k: number, options?: SnapshotOptions): AsyncGenerator<Snapshot, RunResult, undefined> {
+    return snapshotSteps(this, k, options);
   }
 
   /** The error of a step the backend could not take (the state is that of t = this.#t). */
