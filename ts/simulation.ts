@@ -8,10 +8,11 @@
  * sim.dispose();
  * ```
  */
-import type { Backend } from './backend/backend.js';
+import type { Backend, StepParams } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend, loadKernel, loadedKernel } from './backend/wasm.js';
+import { WasmBackend, loadKernel, loadedKernel, loadedModule } from './backend/wasm.js';
+import { ThreadedBackend } from './threads/pool.js';
 import { checkInt, rangeError, show } from './check.js';
 import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
@@ -36,6 +37,22 @@ declare global {
   interface SymbolConstructor {
     readonly dispose: unique symbol;
   }
+}
+
+/**
+ * The wasm simulation `inner` computed by `threads` workers from now on
+ * (ts/threads/pool.ts), with the parameters and matrices already set in
+ * inner (the workers receive them with every step). On failure inner is
+ * left to the caller.
+ */
+async function threaded(inner: WasmBackend, threads: number, params: StepParams, A: Float64Array | null, V: Float64Array | null): Promise<Backend> {
+  const module = loadedModule();
+  if (module === null) throw new Error('threads: the kernel module is not loaded');
+  const b = await ThreadedBackend.create(inner, module, threads);
+  b.setParams(params);
+  b.setMatrix('A', A);
+  b.setMatrix('V', V);
+  return b;
 }
 
 /** A running simulation of n tokens in R^d. Create with `Simulation.create`; free with `dispose()`. */
@@ -91,7 +108,7 @@ export class Simulation {
       backend = new JsBackend(o.precision, o.n, o.d, o.ode);
     }
     try {
-      backend.setParams({
+      const params: StepParams = {
         model: MODEL_CODE[o.model],
         beta: o.beta,
         tau: o.tieTolerance,
@@ -100,11 +117,13 @@ export class Simulation {
         sphere: o.sphere,
         integrator: INTEGRATOR_CODE[o.integrator],
         dt: o.dt,
-      });
+      };
+      backend.setParams(params);
       backend.setMatrix('A', o.A);
       backend.setMatrix('V', o.V);
       if (o.seed !== null) backend.setSeed(o.seed);
       backend.setPositions(o.positions);
+      if (o.threads > 0) backend = await threaded(backend as WasmBackend, o.threads, params, o.A, o.V);
     } catch (err) {
       backend.dispose();
       throw err;
@@ -162,6 +181,11 @@ export class Simulation {
   /** The backend running this simulation: 'wasm' or 'js' (with backend 'auto', the one chosen). */
   get backend(): BackendName {
     return this.#live().name;
+  }
+  /** Worker threads computing each step (0: the calling thread; the `threads` option with 'auto' resolved). */
+  get threads(): number {
+    this.#live();
+    return this.#o.threads;
   }
   /** The precision of the state. */
   get precision(): Precision {

@@ -81,6 +81,13 @@ export function loadedKernel(): KernelExports | null {
   return kernelLoaded;
 }
 let kernelSource: KernelSource | null = null;
+/** The compiled kernel once loaded (the step workers of `threads` instantiate it too). */
+let kernelModule: WebAssembly.Module | null = null;
+
+/** The compiled kernel module if {@link loadKernel} has finished loading it, else null. */
+export function loadedModule(): WebAssembly.Module | null {
+  return kernelModule;
+}
 
 /**
  * Use another source for kernel.wasm (for bundlers or a CDN) before the first
@@ -143,7 +150,10 @@ export function loadKernel(): Promise<KernelExports> {
     }
     const source = kernelSource ?? new URL('../../pkg/kernel.wasm', import.meta.url);
     kernelPromise = compile(source)
-      .then((module) => WebAssembly.instantiate(module, {}))
+      .then((module) => {
+        kernelModule = module;
+        return WebAssembly.instantiate(module, {});
+      })
       .then((instance) => {
         kernelLoaded = instance.exports as unknown as KernelExports;
         return kernelLoaded;
