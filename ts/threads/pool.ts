@@ -73,7 +73,12 @@ class Slot {
    * No-op in browsers.
    */
   hold: (on: boolean) => void = () => {};
-  constructor(readonly worker: AnyWorker) {}
+  /** Resolves when the worker has exited (Node: its 'exit' event; browsers: once terminated). */
+  exited: Promise<void>;
+  markExited: () => void = () => {};
+  constructor(readonly worker: AnyWorker) {
+    this.exited = new Promise((r) => (this.markExited = r));
+  }
   deliver(r: Reply): void {
     this.#waiters.shift()?.(r);
   }
@@ -94,7 +99,10 @@ function spawn(): Slot {
     const slot = new Slot(w);
     w.on('message', (m: never) => slot.deliver(m as Reply));
     w.on('error', (e: never) => slot.fail(e as Error));
-    w.on('exit', () => slot.fail(new Error('a step worker exited')));
+    w.on('exit', () => {
+      slot.fail(new Error('a step worker exited'));
+      slot.markExited();
+    });
     // Never keep Node's process alive for an idle worker: dispose() ends them, the process' exit ends them too.
     slot.hold = (on) => (on ? w.ref() : w.unref());
     return slot;
@@ -109,6 +117,11 @@ function spawn(): Slot {
   const slot = new Slot(w);
   w.onmessage = (e: MessageEvent) => slot.deliver(e.data as Reply);
   w.onerror = (e: ErrorEvent) => slot.fail(new Error(`a step worker failed: ${e.message}`));
+  const terminate = w.terminate.bind(w);
+  w.terminate = () => {
+    terminate();
+    slot.markExited();
+  };
   return slot;
 }
 
@@ -406,6 +419,11 @@ export class ThreadedBackend implements Backend {
       s.fail(new Error('the simulation was disposed'));
       void s.worker.terminate();
     }
+  }
+
+  /** Resolves with the number of workers once every one has exited (after dispose()). */
+  exited(): Promise<number> {
+    return Promise.all(this.#slots.map((s) => s.exited)).then(() => this.#slots.length);
   }
 
   /** End every worker and free the calling thread's kernel memory. Idempotent. */

@@ -9,11 +9,18 @@
  */
 import { checkInt, rangeError, typeError } from '../check.js';
 
+/**
+ * The key of Simulation's internal asynchronous step (step(k) that awaits
+ * worker threads instead of blocking on them); run() uses it where present.
+ */
+export const STEP_ASYNC: unique symbol = Symbol('attention-dynamics.stepAsync');
+
 /** What run() needs of a simulation (the public Simulation surface). */
 export interface Steppable {
   readonly t: number;
   readonly disposed: boolean;
   step(k?: number): unknown;
+  [STEP_ASYNC]?(k: number): Promise<void>;
   positions(): Float64Array;
 }
 
@@ -129,7 +136,9 @@ async function advanceTo(
     if (signal?.aborted) return false;
     const m = Math.min(state.batch, stop - sim.t);
     const t0 = now();
-    sim.step(m);
+    const stepAsync = sim[STEP_ASYNC];
+    if (stepAsync !== undefined) await stepAsync.call(sim, m);
+    else sim.step(m);
     lastT.set(sim, sim.t);
     const ms = now() - t0;
     // Aim the next slice at SLICE_MS: grow at most 4× at a time, shrink as needed.

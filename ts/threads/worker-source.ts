@@ -67,8 +67,9 @@ function rows() {
   return view(K.ad_positions_ptr(h), n * d).subarray(r0 * d, r1 * d);
 }
 
+// seen = 0: the generation the coordinator starts from (it may bump it before this loop runs).
 function sharedLoop() {
-  let seen = Atomics.load(ctl, GEN);
+  let seen = 0;
   for (;;) {
     Atomics.wait(ctl, GEN, seen);
     const g = Atomics.load(ctl, GEN);
@@ -122,7 +123,8 @@ function onMessage(m) {
 
 /** The worker's source for Node's `worker_threads` (`eval: true`). */
 export const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort } = require('node:worker_threads');
+// process.getBuiltinModule, not require: the eval'd source runs as a module when the parent has --input-type=module.
+const { parentPort } = process.getBuiltinModule('node:worker_threads');
 const post = (m, transfer) => parentPort.postMessage(m, transfer);
 const close = () => parentPort.close();
 ${CORE}
