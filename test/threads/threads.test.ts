@@ -226,6 +226,37 @@ describe('threads: run(), abort and dispose', () => {
   });
 });
 
+describe('threads: message passing (no SharedArrayBuffer, as on a page that is not cross-origin isolated)', () => {
+  it('stepAsync is bit-identical to one thread (softmax-markov, f32, n = 23 on 3 workers); sync step() throws naming run()', async () => {
+    const k = await loadKernel();
+    const params = { model: MODEL_CODE['softmax-markov'], beta: 2, tau: 1e-5, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1 };
+    const x0 = Float64Array.from(randomCloud(6, 23, 3));
+    const setUp = (b: { setParams: (p: typeof params) => void; setMatrix: (w: 'A' | 'V', M: null) => void; setSeed: (s: bigint) => void; setPositions: (x: Float64Array) => void }) => {
+      b.setParams(params);
+      b.setMatrix('A', null);
+      b.setMatrix('V', null);
+      b.setSeed(77n);
+      b.setPositions(x0);
+    };
+    const one = WasmBackend.createIn(k, 'f32', 23, 3);
+    setUp(one);
+    const b = await ThreadedBackend.create(WasmBackend.createIn(k, 'f32', 23, 3), loadedModule()!, 3, false);
+    setUp(b);
+    expect(b.shared).toBe(false);
+    const deltas = new Float64Array(12);
+    const gammas = new Float64Array(12).fill(0.5);
+    expect(one.step(deltas, gammas)).toEqual({ status: STATUS.ok, done: 12 });
+    expect(await b.stepAsync(deltas, gammas)).toEqual({ status: STATUS.ok, done: 12 });
+    expect(firstDiff(b.positions(), one.positions())).toBe(-1);
+    expect(b.seedState()).toBe(one.seedState());
+    expect(() => b.step(deltas, gammas)).toThrow(/run\(\)/);
+    const exits = b.exited();
+    b.dispose();
+    one.dispose();
+    await expect(exits).resolves.toBe(3);
+  });
+});
+
 describe('threads: the option', () => {
   it('resolves 0, k and auto; refuses bad values naming threads', async () => {
     const ctx = { backend: 'wasm' as const, ode: false, model: 'softmax', n: 4096 };

@@ -316,7 +316,7 @@ export class ThreadedBackend implements Backend {
     if (!this.shared || !canBlock()) {
       throw new Error(
         `step() cannot wait for worker threads here (${this.shared ? 'a browser main thread may not block' : 'no SharedArrayBuffer: the page is not cross-origin isolated'}); ` +
-          'use `await sim.run(k)` (or sim.snapshots()), or threads: 0',
+          'use run() (`await sim.run(k)`) or snapshots(), which await the workers, or threads: 0',
       );
     }
     const ctl = this.#ctl!;
