@@ -217,6 +217,22 @@ describe('threads: run(), abort and dispose', () => {
     expect(sim.disposed).toBe(true);
   });
 
+  it('dispose while a threaded step is in flight rejects the run and ends the workers (shared and message passing)', async () => {
+    for (const shared of [true, false]) {
+      const inner = WasmBackend.createIn(await loadKernel(), 'f64', 1500, 8);
+      const b = await ThreadedBackend.create(inner, loadedModule()!, 2, shared);
+      b.setParams({ model: MODEL_CODE.softmax, beta: 1, tau: 0, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1 });
+      b.setMatrix('A', null);
+      b.setMatrix('V', null);
+      b.setPositions(Float64Array.from(randomCloud(3, 1500, 8)));
+      const p = b.stepAsync(new Float64Array(50), new Float64Array(50).fill(0.5));
+      const exits = b.exited();
+      b.dispose(); // the first step's jobs are out: the workers are busy or about to be
+      await expect(p).rejects.toThrow(/disposed during run/);
+      await expect(exits).resolves.toBe(2);
+    }
+  });
+
   it('dispose() ends every worker (their exit events fire)', async () => {
     const inner = WasmBackend.createIn(await loadKernel(), 'f32', 40, 2);
     const b = await ThreadedBackend.create(inner, loadedModule()!, 3);

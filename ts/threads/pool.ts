@@ -125,6 +125,14 @@ function spawn(): Slot {
   return slot;
 }
 
+/** Leak net: ends the workers of a threaded simulation garbage-collected without dispose(). */
+const workerRegistry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Slot[]>((slots) => {
+        for (const s of slots) void s.worker.terminate();
+      })
+    : null;
+
 /**
  * A {@link Backend} that keeps the state in `inner` (a wasm simulation on the
  * calling thread) and computes every discrete step on `threads` workers.
@@ -162,6 +170,7 @@ export class ThreadedBackend implements Backend {
     this.threads = slots.length;
     this.#slots = slots;
     this.shared = shared;
+    workerRegistry?.register(this, slots, this);
     const parLen = PAR.A + 2 * this.d * this.d;
     this.#par = shared ? new Float64Array(new SharedArrayBuffer(parLen * 8)) : new Float64Array(parLen);
   }
@@ -366,7 +375,7 @@ export class ThreadedBackend implements Backend {
     const ctl = this.#ctl!;
     const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number) => { async: boolean; value: unknown } }).waitAsync;
     for (;;) {
-      if (this.#disposed) throw new Error('this Simulation was disposed while a threaded step was in flight');
+      if (this.#disposed) throw new Error('this Simulation was disposed during run(), while a threaded step was in flight');
       const c = Atomics.load(ctl, CTL.DONE);
       if (c >= this.threads) break;
       if (typeof waitAsync === 'function') {
@@ -396,7 +405,7 @@ export class ThreadedBackend implements Backend {
       this.#busy = false;
       this.#hold(false);
     }
-    if (this.#disposed) throw new Error('this Simulation was disposed while a threaded step was in flight');
+    if (this.#disposed) throw new Error('this Simulation was disposed during run(), while a threaded step was in flight');
     for (const r of got) if (r.status !== STATUS.ok) return r.status ?? WORKER_FAILED;
     const view = this.#inner.view();
     got.forEach((r, w) => view.set(r.rows!, Math.floor((w * this.n) / this.threads) * this.d));
@@ -430,6 +439,7 @@ export class ThreadedBackend implements Backend {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    workerRegistry?.unregister(this);
     this.#end();
     this.#inner.dispose();
   }
