@@ -21,16 +21,13 @@
  * `stepAsync` (used by `sim.run()`/`sim.snapshots()`) can step.
  */
 import type { Backend, StepParams } from '../backend/backend.js';
-import { MODEL_CODE, STATUS } from '../backend/backend.js';
+import { STATUS } from '../backend/backend.js';
 import type { WasmBackend } from '../backend/wasm.js';
 import type { Precision } from '../types.js';
 import { BROWSER_WORKER_SOURCE, CMD, CTL, NODE_WORKER_SOURCE, WORKER_FAILED } from './worker-source.js';
 
 /** f64 slots of the per-step parameter block (then A and V, d*d each, row-major). */
 const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, A: 12 } as const;
-
-/** SplitMix64's increment: one draw advances the state by it (mod 2^64). */
-const GOLDEN = 0x9e3779b97f4a7c15n;
 
 /** The minimal Worker surface used here (Node's worker_threads.Worker and the browser's Worker). */
 interface AnyWorker {
@@ -278,11 +275,9 @@ export class ThreadedBackend implements Backend {
     if (this.#V !== null) par.set(this.#V, PAR.A + dd);
   }
 
-  /** After a successful step: the generator advances by the step's draws (n for softmax-markov). */
+  /** After a successful step: the generator advances by the step's draws (n for softmax-markov; the kernel knows). */
   #advanceSeed(): void {
-    if (this.#params?.model === MODEL_CODE['softmax-markov']) {
-      this.#inner.setSeed(BigInt.asUintN(64, this.#inner.seedState() + BigInt(this.n) * GOLDEN));
-    }
+    this.#inner.skipStepDraws();
   }
 
   #live(): void {
