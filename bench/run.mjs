@@ -8,6 +8,8 @@
 //   npm run bench -- --quick      under two minutes: fewer samples, js cells at n = 4096 skipped
 //   BENCH_QUICK=1 npm run bench   the same
 //   options: --no-numpy  --no-memory  --out=DIR (default bench/)
+// Then bench/threads.bench.mjs (threads 0/1/2/auto with numpy) prints its table and
+// writes DIR/threads-results.json.
 //
 // Uses the built package (dist/index.js) and kernel (pkg/kernel.wasm): run
 // `npm run build` first. The peak comes from pkg/kernel-bench.wasm, the same
@@ -358,6 +360,12 @@ async function main() {
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(join(outDir, 'RESULTS.md'), renderMarkdown(results));
   log(`bench: wrote ${join(outDir, 'results.json')} and RESULTS.md in ${meta.seconds} s`);
+  // The `threads` cells (issue 12), numpy side by side, in the same `npm run bench`: bench/threads.bench.mjs.
+  const args = [join(here, 'threads.bench.mjs'), `--json=${join(outDir, 'threads-results.json')}`];
+  if (QUICK) args.push('--quick');
+  if (NO_NUMPY) args.push('--no-numpy');
+  const th = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (th.status !== 0) throw new Error(`bench/threads.bench.mjs failed (exit ${th.status})`);
 }
 
 await main();

@@ -20,6 +20,7 @@ export type {
   SphereOptions,
   PositionsOption,
 } from './types.js';
+export type { RunOptions, RunResult, SnapshotOptions, Snapshot } from './threads/run.js';
 export * as schedules from './schedules.js';
 export { wasmSimdSupported, setKernelSource } from './backend/wasm.js';
 export type { KernelSource } from './backend/wasm.js';

@@ -8,14 +8,17 @@
  * sim.dispose();
  * ```
  */
-import type { Backend } from './backend/backend.js';
+import type { Backend, StepParams } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend, loadKernel, loadedKernel } from './backend/wasm.js';
+import { WasmBackend, loadKernel, loadedKernel, loadedModule } from './backend/wasm.js';
+import { ThreadedBackend } from './threads/pool.js';
 import { checkInt, rangeError, show } from './check.js';
 import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import { resolveOptions } from './validate.js';
+import { STEP_ASYNC, runSteps, snapshotSteps } from './threads/run.js';
+import type { RunOptions, RunResult, Snapshot, SnapshotOptions } from './threads/run.js';
 import type { ResolvedOptions } from './validate.js';
 
 /**
@@ -34,6 +37,22 @@ declare global {
   interface SymbolConstructor {
     readonly dispose: unique symbol;
   }
+}
+
+/**
+ * The wasm simulation `inner` computed by `threads` workers from now on
+ * (ts/threads/pool.ts), with the parameters and matrices already set in
+ * inner (the workers receive them with every step). On failure inner is
+ * left to the caller.
+ */
+async function threaded(inner: WasmBackend, threads: number, params: StepParams, A: Float64Array | null, V: Float64Array | null): Promise<Backend> {
+  const module = loadedModule();
+  if (module === null) throw new Error('threads: the kernel module is not loaded');
+  const b = await ThreadedBackend.create(inner, module, threads);
+  b.setParams(params);
+  b.setMatrix('A', A);
+  b.setMatrix('V', V);
+  return b;
 }
 
 /** A running simulation of n tokens in R^d. Create with `Simulation.create`; free with `dispose()`. */
@@ -89,7 +108,7 @@ export class Simulation {
       backend = new JsBackend(o.precision, o.n, o.d, o.ode);
     }
     try {
-      backend.setParams({
+      const params: StepParams = {
         model: MODEL_CODE[o.model],
         beta: o.beta,
         tau: o.tieTolerance,
@@ -98,11 +117,13 @@ export class Simulation {
         sphere: o.sphere,
         integrator: INTEGRATOR_CODE[o.integrator],
         dt: o.dt,
-      });
+      };
+      backend.setParams(params);
       backend.setMatrix('A', o.A);
       backend.setMatrix('V', o.V);
       if (o.seed !== null) backend.setSeed(o.seed);
       backend.setPositions(o.positions);
+      if (o.threads > 0) backend = await threaded(backend as WasmBackend, o.threads, params, o.A, o.V);
     } catch (err) {
       backend.dispose();
       throw err;
@@ -160,6 +181,11 @@ export class Simulation {
   /** The backend running this simulation: 'wasm' or 'js' (with backend 'auto', the one chosen). */
   get backend(): BackendName {
     return this.#live().name;
+  }
+  /** Worker threads computing each step (0: the calling thread; the `threads` option with 'auto' resolved). */
+  get threads(): number {
+    this.#live();
+    return this.#o.threads;
   }
   /** The precision of the state. */
   get precision(): Precision {
@@ -226,6 +252,40 @@ export class Simulation {
    * before the steps they describe, not between them.
    */
   step(k = 1): this {
+    const backend = this.#startStep(k);
+    const plan = this.#plan(k, backend);
+    let r = this.#next(plan);
+    while (!r.done) r = this.#next(plan, backend.step(r.value.deltas, r.value.gammas));
+    return this;
+  }
+
+  /**
+   * step(k) without blocking on worker threads (what run() and snapshots()
+   * use): with `threads` ≥ 1 each step's barrier is awaited; otherwise the
+   * same as step(k). Same errors; an Error when disposed meanwhile.
+   */
+  async [STEP_ASYNC](k: number): Promise<void> {
+    const backend = this.#startStep(k);
+    const plan = this.#plan(k, backend);
+    let r = this.#next(plan);
+    while (!r.done) {
+      let res: { status: number; done: number };
+      try {
+        res = backend instanceof ThreadedBackend ? await backend.stepAsync(r.value.deltas, r.value.gammas) : backend.step(r.value.deltas, r.value.gammas);
+      } catch (err) {
+        plan.return(undefined);
+        throw err;
+      }
+      if (this.#backend !== backend) {
+        plan.return(undefined);
+        throw new Error(`this Simulation was disposed during run() (at t = ${this.#t}); the run was ended`);
+      }
+      r = this.#next(plan, res);
+    }
+  }
+
+  /** The checks step(k) makes before anything runs; returns the backend. */
+  #startStep(k: number): Backend {
     const backend = this.#live();
     checkInt(k, 'k', 0);
     const room = Number.MAX_SAFE_INTEGER - this.#t;
@@ -233,43 +293,75 @@ export class Simulation {
     if (this.#stepping) {
       throw new Error('step() was called from inside a schedule function of this same simulation; schedules must be functions of t only');
     }
-    const localmax = this.#o.model === 'localmax';
-    const convex = !this.#o.ode && this.#o.update === 'convex';
+    return backend;
+  }
+
+  /** Resume the plan with the backend's last result, flagging the schedule evaluation it does as `#stepping`. */
+  #next(
+    plan: Generator<{ deltas: Float64Array; gammas: Float64Array }, void, { status: number; done: number }>,
+    res?: { status: number; done: number },
+  ): IteratorResult<{ deltas: Float64Array; gammas: Float64Array }, void> {
     this.#stepping = true;
     try {
-      let left = k;
-      while (left > 0) {
-        const m = Math.min(CHUNK, left);
-        const t0 = this.#t;
-        // Evaluate and check the chunk's schedule values; `run` steps are valid.
-        let run = m;
-        let bad: unknown = null;
-        if (localmax && this.#constantDelta === null) {
-          const r = this.#fill(this.#deltas, m, this.#delta, 'delta', (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
-          if (r.valid < run) ({ valid: run, error: bad } = r);
-        }
-        if (convex && this.#constantGamma === null) {
-          const r = this.#fill(this.#gammas, m, this.#gamma, 'gamma', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-          if (r.valid < run) ({ valid: run, error: bad } = r);
-        }
-        if (this.#backend !== backend) {
-          throw new Error(
-            `this Simulation was disposed during step(${k}) by a schedule function (evaluating the steps from t = ${t0}); ` +
-              'schedules must be functions of t only',
-          );
-        }
-        if (run > 0) {
-          const r = backend.step(this.#deltas.subarray(0, run), this.#gammas.subarray(0, run));
-          this.#t += r.done;
-          if (r.status !== STATUS.ok) throw this.#stepFailure(r.status);
-        }
-        if (bad !== null) throw bad;
-        left -= m;
-      }
+      return res === undefined ? plan.next() : plan.next(res);
     } finally {
       this.#stepping = false;
     }
-    return this;
+  }
+
+  /**
+   * The steps of step(k) as a plan: yields the schedule values of each run of
+   * valid steps for the backend to take, receives its { status, done }, and
+   * throws the error that ends the call (t already advanced by the steps done).
+   */
+  *#plan(k: number, backend: Backend): Generator<{ deltas: Float64Array; gammas: Float64Array }, void, { status: number; done: number }> {
+    const localmax = this.#o.model === 'localmax';
+    const convex = !this.#o.ode && this.#o.update === 'convex';
+    let left = k;
+    while (left > 0) {
+      const m = Math.min(CHUNK, left);
+      const t0 = this.#t;
+      // Evaluate and check the chunk's schedule values; `run` steps are valid.
+      let run = m;
+      let bad: unknown = null;
+      if (localmax && this.#constantDelta === null) {
+        const r = this.#fill(this.#deltas, m, this.#delta, 'delta', (v) => v >= 0, 'a number >= 0 (Infinity allowed)');
+        if (r.valid < run) ({ valid: run, error: bad } = r);
+      }
+      if (convex && this.#constantGamma === null) {
+        const r = this.#fill(this.#gammas, m, this.#gamma, 'gamma', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+        if (r.valid < run) ({ valid: run, error: bad } = r);
+      }
+      if (this.#backend !== backend) {
+        throw new Error(
+          `this Simulation was disposed during step(${k}) by a schedule function (evaluating the steps from t = ${t0}); ` +
+            'schedules must be functions of t only',
+        );
+      }
+      if (run > 0) {
+        const r = yield { deltas: this.#deltas.subarray(0, run), gammas: this.#gammas.subarray(0, run) };
+        this.#t += r.done;
+        if (r.status !== STATUS.ok) throw this.#stepFailure(r.status);
+      }
+      if (bad !== null) throw bad;
+      left -= m;
+    }
+  }
+
+  /**
+   * Advance k ≥ 0 steps asynchronously, in slices of a few milliseconds with an
+   * event-loop turn between them (see ts/threads/run.ts). Resolves
+   * `{ t, aborted }`; an aborted signal stops at a step boundary and resolves
+   * with `aborted: true` and the exact t. Rejects with the errors of step(),
+   * or an Error when disposed during the run.
+   */
+  run(k: number, options?: RunOptions): Promise<RunResult> {
+    return runSteps(this, k, options);
+  }
+
+  /** `for await (const { t, positions } of sim.snapshots(k, { every }))`: run() as an async iterator of copies. */
+  snapshots(k: number, options?: SnapshotOptions): AsyncGenerator<Snapshot, RunResult, undefined> {
+    return snapshotSteps(this, k, options);
   }
 
   /** The error of a step the backend could not take (the state is that of t = this.#t). */

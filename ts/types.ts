@@ -102,6 +102,12 @@ export interface CommonOptions {
   backend?: BackendOption | undefined;
   /** Default 'f64'. */
   precision?: Precision | undefined;
+  /**
+   * Worker threads computing each step (wasm backend, discrete models): 0 (default) the calling thread;
+   * k >= 1 workers; 'auto' the number of cores (at most 8) where n is large enough to pay, else 0.
+   * Results are bit-identical for every value. `sim.threads` tells the count in use.
+   */
+  threads?: number | 'auto' | undefined;
 }
 
 /** Options of every discrete model (SPEC.md §1): no dt or integrator. */
@@ -225,4 +231,5 @@ export interface FlatSimulationOptions {
   tieTolerance?: number | undefined;
   backend?: BackendOption | undefined;
   precision?: Precision | undefined;
+  threads?: number | 'auto' | undefined;
 }

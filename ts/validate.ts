@@ -25,6 +25,7 @@ import { SplitMix64 } from './prng.js';
 import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { checkWasmSize, wasmSimdSupported } from './backend/wasm.js';
+import { resolveThreads } from './threads/options.js';
 import { alignmentBound } from './analysis/alignment.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -62,6 +63,8 @@ export interface ResolvedOptions {
   /** The backend that runs ('auto' resolved: 'wasm' where WebAssembly SIMD validates, else 'js'). */
   backend: BackendName;
   precision: Precision;
+  /** Worker threads computing each step (0: the calling thread; 'auto' resolved). */
+  threads: number;
 }
 
 const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
@@ -70,7 +73,7 @@ const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
 const KNOWN: readonly string[] = [
   'model', 'positions', 'n', 'd', 'alpha', 'gamma', 'delta', 'beta', 'A', 'Q', 'K', 'V', 'h', 'sphere', 'seed',
-  'dt', 'integrator', 'tieTolerance', 'backend', 'precision',
+  'dt', 'integrator', 'tieTolerance', 'backend', 'precision', 'threads',
 ];
 /** Options that only some models take (others are refused, so a misplaced option never passes silently). */
 const ONLY: Record<string, (m: Model) => boolean> = {
@@ -233,6 +236,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
   return {
     model, n, d, positions, alpha, gamma, delta, beta, A, V, update: residual ? 'residual' : 'convex', h, sphere, seed, dt,
     integrator, ode, tieTolerance, backend, precision,
+    threads: resolveThreads(opts.threads, { backend, ode, model, n }),
   };
 }
 

@@ -40,6 +40,12 @@ export interface KernelExports {
   ad_seed_half(h: number, which: number): number;
   ad_step(h: number, k: number): number;
   ad_last_done(h: number): number;
+  /** Rows r0..r1 of one discrete step over the positions as they are, in place (the threaded path; ts/threads). */
+  ad_step_rows(h: number, r0: number, r1: number, delta: number, gamma: number): number;
+  /** Generator draws of one discrete step (n for softmax-markov, else 0). */
+  ad_draws_per_step(h: number): number;
+  /** Advance the generator by k draws in O(1). */
+  ad_skip_draws(h: number, k: number): number;
 }
 
 /** An unsigned 32-bit value (pointer, size, handle or count) returned by the kernel as a signed i32. */
@@ -81,6 +87,13 @@ export function loadedKernel(): KernelExports | null {
   return kernelLoaded;
 }
 let kernelSource: KernelSource | null = null;
+/** The compiled kernel once loaded (the step workers of `threads` instantiate it too). */
+let kernelModule: WebAssembly.Module | null = null;
+
+/** The compiled kernel module if {@link loadKernel} has finished loading it, else null. */
+export function loadedModule(): WebAssembly.Module | null {
+  return kernelModule;
+}
 
 /**
  * Use another source for kernel.wasm (for bundlers or a CDN) before the first
@@ -143,7 +156,10 @@ export function loadKernel(): Promise<KernelExports> {
     }
     const source = kernelSource ?? new URL('../../pkg/kernel.wasm', import.meta.url);
     kernelPromise = compile(source)
-      .then((module) => WebAssembly.instantiate(module, {}))
+      .then((module) => {
+        kernelModule = module;
+        return WebAssembly.instantiate(module, {});
+      })
       .then((instance) => {
         kernelLoaded = instance.exports as unknown as KernelExports;
         return kernelLoaded;
@@ -304,6 +320,15 @@ export class WasmBackend implements Backend {
     const hi = BigInt(u32(this.#k.ad_seed_half(this.#h, 1)));
     const lo = BigInt(u32(this.#k.ad_seed_half(this.#h, 0)));
     return (hi << 32n) | lo;
+  }
+
+  /**
+   * Advance the generator past the draws of one discrete step (n for
+   * softmax-markov, none for the others), for a step whose rows were computed
+   * elsewhere with `ad_step_rows` (ts/threads/pool.ts).
+   */
+  skipStepDraws(): void {
+    this.#k.ad_skip_draws(this.#h, u32(this.#k.ad_draws_per_step(this.#h)));
   }
 
   setPositions(x: Float64Array): void {

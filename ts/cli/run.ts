@@ -31,6 +31,11 @@ import { packageVersion } from './io.js';
 
 export const RUN_FILES = ['trajectory.npy', 'final.npy', 'initial.npy', 'times.npy', 'summary.json', 'report.html'] as const;
 
+/** How the steps ran, for the summary line and the report: 'calling thread' or 'k worker threads'. */
+function threadsNote(threads: number): string {
+  return threads === 0 ? 'calling thread' : `${threads} worker thread${threads === 1 ? '' : 's'}`;
+}
+
 /** The recorded steps of a run: 0, every, 2·every, …, and the last step. */
 export function recordedSteps(steps: number, every: number): number[] {
   const out: number[] = [];
@@ -161,6 +166,8 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     checked = runChoices(values, shape);
   });
   const choices = checked as RunChoices;
+  // One large run: use the cores where it pays ('auto' is 0 below n = 512, for the sphere models and the js backend).
+  if (config.sim.threads === undefined) config.sim.threads = 'auto';
   prepareOutput(choices.out, RUN_FILES, io, quiet);
 
   // 2. create
@@ -207,7 +214,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     const summary = {
       command: ['attention-dynamics', 'run', ...argv].join(' '),
       version: packageVersion(),
-      options: { ...describeConfig(config), backend: sim.backend, precision: sim.precision, tieTolerance: sim.tieTolerance },
+      options: { ...describeConfig(config), backend: sim.backend, precision: sim.precision, tieTolerance: sim.tieTolerance, threads: sim.threads },
       timings: {
         createMs,
         stepMs: result.stepMs,
@@ -223,7 +230,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       {
         heading: 'Run',
         bullets: [
-          `model ${config.sim.model}, n = ${config.n}, d = ${config.d}, ${config.steps} steps (${sim.backend}, ${sim.precision})`,
+          `model ${config.sim.model}, n = ${config.n}, d = ${config.d}, ${config.steps} steps (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)})`,
           `initial state: ${config.init.source === 'file' ? `${config.init.path} (${config.init.dtype})` : `${config.init.kind}, seed ${String(config.init.seed)}`}`,
           `options: ${Object.entries(config.given)
             .filter(([k]) => !['model', 'init', 'n', 'd', 'steps', 'every'].includes(k))
@@ -253,7 +260,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     else if (!quiet) {
       const f = analysis.summary.final as Record<string, { count?: number; vertexCount?: number; converged?: boolean } | null>;
       io.stdout.write(
-        `${config.sim.model} n=${config.n} d=${config.d}: ${config.steps} steps in ${(result.stepMs / 1000).toFixed(2)} s (${sim.backend}, ${sim.precision})\n` +
+        `${config.sim.model} n=${config.n} d=${config.d}: ${config.steps} steps in ${(result.stepMs / 1000).toFixed(2)} s (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)})\n` +
           `final: ${f.clusters?.count ?? '?'} clusters, ${f.hull?.vertexCount ?? '?'} hull vertices, ${f.leaders?.count ?? '?'} leaders, converged: ${f.convergence?.converged ?? '?'}\n` +
           `wrote ${choices.out}/{${RUN_FILES.join(',')}}; open ${choices.out}/report.html\n`,
       );

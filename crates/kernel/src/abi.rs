@@ -277,6 +277,16 @@ pub extern "C" fn ad_seed_half(h: u32, which: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn ad_step(h: u32, k: u32) -> u32 {
     let r = with_sim!(h, s => s.step(k as usize), return BAD_HANDLE);
+    status_of(r)
+}
+
+/// Steps completed by the last `ad_step` on this handle.
+#[no_mangle]
+pub extern "C" fn ad_last_done(h: u32) -> u32 {
+    with_sim!(h, s => s.last_done as u32, 0)
+}
+
+fn status_of(r: Result<(), StepError>) -> u32 {
     match r {
         Ok(()) => OK,
         Err(StepError::BadArgument) => BAD_ARGUMENT,
@@ -285,8 +295,30 @@ pub extern "C" fn ad_step(h: u32, k: u32) -> u32 {
     }
 }
 
-/// Steps completed by the last `ad_step` on this handle.
+/// The row-range entry of the threaded path: rows r0 <= i < r1 of one
+/// discrete step over the positions as they are (the step's snapshot),
+/// updated in place; the other rows and the generator are unchanged. The
+/// generator state set by `ad_set_seed` is the step's start (token i uses
+/// its draw i+1), δ and γ are the step's schedule values. Any partition of
+/// 0..n, each part computed on its own copy of the snapshot, gives the rows
+/// of one `ad_step` bit for bit. 2 for an ODE model, r0 > r1, r1 > n or a
+/// refused δ/γ; 4 or 5 as `ad_step`, with the positions back at the snapshot.
 #[no_mangle]
-pub extern "C" fn ad_last_done(h: u32) -> u32 {
-    with_sim!(h, s => s.last_done as u32, 0)
+pub extern "C" fn ad_step_rows(h: u32, r0: u32, r1: u32, delta: f64, gamma: f64) -> u32 {
+    let r = with_sim!(h, s => s.step_rows(r0 as usize, r1 as usize, delta, gamma), return BAD_HANDLE);
+    status_of(r)
+}
+
+/// Generator draws one discrete step makes (n for softmax-markov, else 0):
+/// after a partitioned step the caller advances the generator by this many
+/// draws with `ad_skip_draws`.
+#[no_mangle]
+pub extern "C" fn ad_draws_per_step(h: u32) -> u32 {
+    with_sim!(h, s => s.draws_per_step() as u32, 0)
+}
+
+/// Advance the generator by k draws in O(1) (SplitMix64 jump).
+#[no_mangle]
+pub extern "C" fn ad_skip_draws(h: u32, k: u32) -> u32 {
+    with_sim!(h, s => { s.rng.jump(k as u64); OK }, BAD_HANDLE)
 }

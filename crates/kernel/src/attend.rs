@@ -143,11 +143,26 @@ impl<T: Real> Attn<T> {
     /// `a` is the row-major d*d matrix A, or None for the identity. `rng` is
     /// drawn once per token only by `Rule::Sample`. On an error, the rows
     /// before the failing one have had their callback, the later ones not.
-    pub fn run<F>(&mut self, a: Option<&[T]>, rule: Rule<T>, rng: &mut SplitMix64, mut f: F) -> Result<(), StepError>
+    pub fn run<F>(&mut self, a: Option<&[T]>, rule: Rule<T>, rng: &mut SplitMix64, f: F) -> Result<(), StepError>
+    where
+        F: FnMut(usize, &[T]) -> Result<(), StepError>,
+    {
+        let n = self.n;
+        self.run_rows(0, n, a, rule, rng, f)
+    }
+
+    /// `run` restricted to the tokens r0 <= i < r1 (ascending) over the same
+    /// loaded snapshot: the row-range entry the threaded path partitions a
+    /// step with. Each y_i depends only on the snapshot and i (and, for
+    /// `Rule::Sample`, on the one draw `rng` gives it), never on r0 or r1, so
+    /// any partition of 0..n gives the rows of `run` bit for bit; `rng` must
+    /// then be the step's generator jumped ahead by r0 draws.
+    pub fn run_rows<F>(&mut self, r0: usize, r1: usize, a: Option<&[T]>, rule: Rule<T>, rng: &mut SplitMix64, mut f: F) -> Result<(), StepError>
     where
         F: FnMut(usize, &[T]) -> Result<(), StepError>,
     {
         let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
+        let r1 = if r1 > n { n } else { r1 };
         let sparse = matches!(rule, Rule::Threshold { .. }) && self.tree.is_some() && self.l1max.is_finite();
         if sparse {
             if let Some(t) = self.tree.as_mut() {
@@ -155,9 +170,9 @@ impl<T: Real> Attn<T> {
                 t.dense_left = 0;
             }
         }
-        let mut i0 = 0;
-        while i0 < n {
-            let nr = if n - i0 < ROWS { n - i0 } else { ROWS };
+        let mut i0 = r0;
+        while i0 < r1 {
+            let nr = if r1 - i0 < ROWS { r1 - i0 } else { ROWS };
             let qmax = self.load_queries(a, i0, nr);
             if sparse && qmax * self.l1max < T::SAFE {
                 if let Rule::Threshold { delta, tau } = rule {

@@ -21,6 +21,14 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// Skip `k` outputs in O(1): the state advances by a constant per output,
+    /// so `jump(k)` then `next_u64()` gives output number k+1 of the stream.
+    /// Token i of a Markov step draws output i+1 after the step's start state,
+    /// whichever thread computes it.
+    pub fn jump(&mut self, k: u64) {
+        self.state = self.state.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+
     /// A uniform in [0, 1): the top 53 bits of the next output times 2^-53.
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)

@@ -307,21 +307,34 @@ impl<T: Real> Sim<T> {
         }
     }
 
-    /// One discrete step. Each x_i is updated in place as soon as y_i is known
-    /// (the pass reads the snapshot taken by `attn.load`), and checked finite
-    /// (after the projection with `sphere`). On an error the state is restored
-    /// from that snapshot, which holds the exact values of x (so success costs
-    /// nothing extra), and the generator from a copy of its state.
+    /// One discrete step: `update_rows` over every token with the
+    /// simulation's generator, which advances only when the step succeeds.
     fn discrete_step(&mut self, delta: T, gamma: T) -> Result<(), StepError> {
+        let n = self.n;
+        let mut rng = self.rng;
+        let r = self.update_rows(0, n, delta, gamma, &mut rng);
+        if r.is_ok() {
+            self.rng = rng;
+        }
+        r
+    }
+
+    /// Rows r0 <= i < r1 of one discrete step, in place. Each x_i is updated
+    /// as soon as y_i is known (the pass reads the snapshot taken by
+    /// `attn.load`), and checked finite (after the projection with `sphere`).
+    /// The rows outside the range keep their snapshot values. On an error
+    /// the whole state is restored from that snapshot, which holds the exact
+    /// values of x (so success costs nothing extra). `rng` is drawn once per
+    /// token only by the Markov model.
+    fn update_rows(&mut self, r0: usize, r1: usize, delta: T, gamma: T, rng: &mut SplitMix64) -> Result<(), StepError> {
         let rule = self.rule(delta);
         let d = self.d;
-        let Sim { x, a, a_identity, v, v_identity, update, sphere, h, rng, attn, vy, .. } = self;
+        let Sim { x, a, a_identity, v, v_identity, update, sphere, h, attn, vy, .. } = self;
         let a = if *a_identity { None } else { Some(&a[..]) };
         let v = if *v_identity { None } else { Some(&v[..]) };
         let (update, sphere, h) = (*update, *sphere, *h);
-        let rng_before = *rng;
         attn.load(x);
-        let r = attn.run(a, rule, rng, |i, y| {
+        let r = attn.run_rows(r0, r1, a, rule, rng, |i, y| {
             let xi = &mut x[i * d..i * d + d];
             if update == Update::Convex {
                 for (xv, &yv) in xi.iter_mut().zip(y) {
@@ -343,9 +356,40 @@ impl<T: Real> Sim<T> {
         });
         if r.is_err() {
             attn.restore(x);
-            *rng = rng_before;
         }
         r
+    }
+
+    /// The row-range entry of the threaded path: rows r0 <= i < r1 of one
+    /// discrete step over the state `x` as it is (the step's snapshot), in
+    /// place; the other rows, `rng` and every other field but scratch are left
+    /// unchanged. The generator is the step's start state: token i uses its
+    /// draw i+1 (a copy jumped ahead by r0), so the rows depend only on x, the
+    /// parameters, delta, gamma and `rng`, never on the range, and any
+    /// partition of 0..n, each part computed over the same snapshot, gives
+    /// the rows of `step(1)` bit for bit. Checks delta and gamma like `step`;
+    /// on an error x is the snapshot again.
+    pub fn step_rows(&mut self, r0: usize, r1: usize, delta: f64, gamma: f64) -> Result<(), StepError> {
+        if self.model.is_ode() || r0 > r1 || r1 > self.n {
+            return Err(StepError::BadArgument);
+        }
+        let delta = if self.model.reads_delta() { delta } else { 0.0 };
+        if !(delta >= 0.0) || (self.update == Update::Convex && !(gamma > 0.0 && gamma <= 1.0)) {
+            return Err(StepError::BadArgument);
+        }
+        let mut rng = self.rng;
+        rng.jump(r0 as u64);
+        self.update_rows(r0, r1, T::from_f64(delta), T::from_f64(gamma), &mut rng)
+    }
+
+    /// Generator draws one discrete step makes: one per token for the Markov
+    /// model, none for the others.
+    pub fn draws_per_step(&self) -> u64 {
+        if self.model == Model::Markov {
+            self.n as u64
+        } else {
+            0
+        }
     }
 
     /// field <- F(src) where src is the state (from_stage = false) or the stage buffer.

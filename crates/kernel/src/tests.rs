@@ -381,3 +381,123 @@ fn codes_decode_to_enums_and_ode_is_a_property_not_an_order() {
     assert_eq!(ad_set_params(0, 99, 1.0, 0.0), BAD_HANDLE);
     assert_eq!(ad_destroy(h), OK);
 }
+
+#[test]
+fn splitmix_jump_equals_sequential_draws() {
+    for &k in &[0u64, 1, 2, 7, 1000, 123_457] {
+        let mut a = SplitMix64::new(0xDEAD_BEEF_1234_5678);
+        let mut b = a;
+        for _ in 0..k {
+            a.next_u64();
+        }
+        b.jump(k);
+        assert_eq!(a.next_u64(), b.next_u64(), "k = {}", k);
+    }
+}
+
+/// A partitioned step (rows computed by `step_rows` over the same snapshot,
+/// generator jumped by r0) equals `step(1)` bit for bit, for every discrete
+/// model, both precisions, and partitions with n not a multiple of the part
+/// count (including parts that are empty or cross the kernel's row blocks).
+fn partition_case<T: crate::simd::Real + core::fmt::Debug>(model: Model, n: usize, d: usize, parts: &[usize], residual: bool) {
+    let mut g = SplitMix64::new(99 + n as u64);
+    let x0: Vec<T> = (0..n * d).map(|_| T::from_f64(2.0 * g.next_f64() - 1.0)).collect();
+    let mk = || {
+        let mut s = Sim::<T>::new(n, d, false).expect("alloc");
+        s.x.copy_from_slice(&x0);
+        assert!(s.set_params(model, 3.0, 1e-12));
+        s.rng = SplitMix64::new(4242);
+        if residual {
+            // x + h V y on the sphere, with A and V not the identity.
+            assert!(s.set_update(Update::Residual, 0.5, true));
+            for k in 0..d * d {
+                s.a[k] = T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.1 * ((k % 5) as f64) - 0.2 });
+                s.v[k] = T::from_f64(if k % (d + 1) == 0 { 0.9 } else { 0.05 * ((k % 3) as f64) });
+            }
+            s.a_identity = false;
+            s.v_identity = false;
+        }
+        for k in 0..s.gammas.len() {
+            s.gammas[k] = 0.4;
+            s.deltas[k] = 0.3;
+        }
+        s
+    };
+    let mut whole = mk();
+    let mut split = mk();
+    for _step in 0..6 {
+        whole.step(1).unwrap();
+        // Each part as a worker computes it: its own copy of the snapshot.
+        let snap = split.x.clone();
+        let mut next = vec![T::ZERO; n * d];
+        let mut r0 = 0;
+        for &p in parts.iter().chain(core::iter::once(&n)) {
+            let r1 = if p > n { n } else { p };
+            let r1 = if r1 < r0 { r0 } else { r1 };
+            split.x.copy_from_slice(&snap);
+            split.step_rows(r0, r1, 0.3, 0.4).unwrap();
+            next[r0 * d..r1 * d].copy_from_slice(&split.x[r0 * d..r1 * d]);
+            r0 = r1;
+        }
+        split.x.copy_from_slice(&next);
+        let draws = split.draws_per_step();
+        assert_eq!(draws, if model == Model::Markov { n as u64 } else { 0 });
+        split.rng.jump(draws);
+        for k in 0..n * d {
+            assert!(whole.x[k] == split.x[k], "{:?} n={} d={} parts={:?} entry {}: {:?} vs {:?}", model, n, d, parts, k, whole.x[k], split.x[k]);
+        }
+        assert_eq!(whole.rng, split.rng);
+    }
+}
+
+#[test]
+fn step_rows_partitions_are_bit_identical_to_step() {
+    for &model in &[Model::Hardmax, Model::Localmax, Model::Softmax, Model::FrankWolfe, Model::Markov] {
+        for &(n, d) in &[(37usize, 3usize), (5, 2), (130, 16), (1100, 2)] {
+            for parts in [vec![], vec![n / 2], vec![n / 3, 2 * n / 3], vec![1, 2, 3], vec![0, 0, n]] {
+                for residual in [false, true] {
+                    partition_case::<f64>(model, n, d, &parts, residual);
+                    partition_case::<f32>(model, n, d, &parts, residual);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn step_rows_refuses_and_undoes_like_step() {
+    let (n, d) = (20usize, 3usize);
+    let mut s = Sim::<f64>::new(n, d, false).unwrap();
+    let mut g = SplitMix64::new(5);
+    for v in s.x.iter_mut() {
+        *v = 2.0 * g.next_f64() - 1.0;
+    }
+    assert!(s.set_params(Model::Softmax, 1.0, 0.0));
+    let x0 = s.x.clone();
+    let rng0 = s.rng;
+    // A refused γ, an out-of-range range: nothing moves.
+    assert_eq!(s.step_rows(0, n, 0.0, 0.0), Err(StepError::BadArgument));
+    assert_eq!(s.step_rows(0, n, 0.0, 1.5), Err(StepError::BadArgument));
+    assert_eq!(s.step_rows(3, 2, 0.0, 0.5), Err(StepError::BadArgument));
+    assert_eq!(s.step_rows(0, n + 1, 0.0, 0.5), Err(StepError::BadArgument));
+    assert_eq!(s.x, x0);
+    // Residual x + h V y that overflows in a row of the range: x is the snapshot again.
+    assert!(s.set_update(Update::Residual, 1e308, false));
+    s.x[15 * d] = 1e10;
+    let snap = s.x.clone();
+    assert_eq!(s.step_rows(10, n, 0.0, 0.5), Err(StepError::NonFinite));
+    assert_eq!(s.x, snap);
+    assert_eq!(s.rng, rng0);
+    // ... and a range without it succeeds, touching only its rows.
+    assert!(s.set_update(Update::Residual, 0.1, false));
+    s.step_rows(2, 5, 0.0, 0.5).unwrap();
+    assert!(s.x[..2 * d] == snap[..2 * d] && s.x[5 * d..] == snap[5 * d..]);
+    assert!(s.x[2 * d..5 * d] != snap[2 * d..5 * d]);
+    // ODE models have no row-range step.
+    let mut o = Sim::<f64>::new(n, d, true).unwrap();
+    assert!(o.set_params(Model::SphereSa, 1.0, 0.0));
+    assert_eq!(o.step_rows(0, n, 0.0, 0.5), Err(StepError::BadArgument));
+    assert_eq!(ad_step_rows(0, 0, 1, 0.0, 0.5), BAD_HANDLE);
+    assert_eq!(ad_skip_draws(0, 1), BAD_HANDLE);
+    assert_eq!(ad_draws_per_step(0), 0);
+}
