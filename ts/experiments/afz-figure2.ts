@@ -8,7 +8,7 @@
  * δ ∈ {0.01, 0.1, 0.5}. Checks of SPEC test 8 (case 0's emerging leader and
  * limits, case 3's edge midpoints) are computed and reported.
  */
-import { SplitMix64 } from '../index.js';
+import { SplitMix64 } from '../prng.js';
 import { alignmentRow } from '../analysis/attention/alignment.js';
 import { hullPolygon } from '../analysis/geometry/hull.js';
 import { leaders } from '../analysis/attention/leaders.js';

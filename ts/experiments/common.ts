@@ -2,8 +2,9 @@
  * Helpers shared by the experiments: run a simulation while recording,
  * points as flat arrays, seeded uniform draws in boxes and discs.
  */
-import { Simulation, SplitMix64 } from '../index.js';
-import type { SimulationOptions } from '../index.js';
+import { Simulation } from '../simulation.js';
+import { SplitMix64 } from '../prng.js';
+import type { SimulationOptions } from '../types.js';
 import { Recorder, type Trajectory } from '../analysis/dynamics/trajectory.js';
 
 /** Run `steps` steps recording every `every`-th state (and the last); returns the trajectory (a copy) and the final state. */

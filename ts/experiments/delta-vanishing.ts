@@ -6,8 +6,9 @@
  * vanishing δ recovers hardmax's limiting structure, constant δ can leave
  * non-vertex limits.
  */
-import { initialPositions, schedules } from '../index.js';
-import type { DeltaOption } from '../index.js';
+import * as schedules from '../schedules.js';
+import { initialPositions } from '../init.js';
+import type { DeltaOption } from '../types.js';
 import { limitClasses } from '../analysis/dynamics/limits.js';
 import type { Figure } from '../report/html.js';
 import { color, histogram } from '../report/svg.js';

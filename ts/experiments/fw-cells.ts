@@ -7,7 +7,7 @@
  * Theorem 4.2: a hardmax run with constant γ from interior tokens follows the
  * closed form (straight lines to the cell's vertex).
  */
-import { SplitMix64 } from '../index.js';
+import { SplitMix64 } from '../prng.js';
 import { cellGrid } from '../analysis/attention/cells.js';
 import { closedFormDeviation, closedFormPSD } from '../analysis/dynamics/frankwolfe.js';
 import { encodeNpy } from '../io/npy.js';

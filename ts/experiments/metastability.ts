@@ -14,7 +14,8 @@
  * interior tokens to come within δ = 1e-3 of their vertex token, expected
  * O(1) in β (FW Theorem 5.2 [reconstructed]).
  */
-import { Simulation, SplitMix64 } from '../index.js';
+import { Simulation } from '../simulation.js';
+import { SplitMix64 } from '../prng.js';
 import { linearFit } from '../analysis/dynamics/fit.js';
 import { exitTimes, kgonExitLaw, type StateStream } from '../analysis/dynamics/metastability.js';
 import type { Figure } from '../report/html.js';

@@ -6,7 +6,8 @@
  * "measured fact" (SPEC §3: about 3% of entries into B(v, δ/(2+2α)) around a
  * final vertex left again). An empirical instrument: nothing is assumed.
  */
-import { SplitMix64, initialPositions } from '../index.js';
+import { SplitMix64 } from '../prng.js';
+import { initialPositions } from '../init.js';
 import { quiescentReport, type QuiescentReport } from '../analysis/dynamics/quiescent.js';
 import { encodeNpy } from '../io/npy.js';
 import { ballsFigure } from '../report/figures.js';

@@ -5,7 +5,7 @@
  * one cluster (test 14). Recorded: GLPR's pair fraction (<x_i, x_j> > 0.999),
  * the cluster count, the energy E_β, and the class of the final state.
  */
-import { initialPositions } from '../index.js';
+import { initialPositions } from '../init.js';
 import { sphereClusters } from '../analysis/attention/clusters.js';
 import { energySeries } from '../analysis/dynamics/energies.js';
 import { classifyEquilibrium } from '../analysis/sphere/sphere.js';

@@ -4,7 +4,7 @@
  * (δ = 0: the argmax face only), localmax (the δ-band) and softmax (every
  * token, marker size ∝ w_ij).
  */
-import { SplitMix64 } from '../index.js';
+import { SplitMix64 } from '../prng.js';
 import { alignmentRow, neighbourhoodSizes } from '../analysis/attention/alignment.js';
 import { leaders } from '../analysis/attention/leaders.js';
 import { strip, stripLines2d } from '../analysis/attention/strips.js';
