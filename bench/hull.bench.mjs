@@ -7,8 +7,8 @@
 // the 2D hull of 10^6 uniform points and of 10^6 points on a circle (almost
 // all of them vertices). Timings live here, never in a test.
 import { Bench } from 'tinybench';
-import { hullVertices, hullPolygon, hullVerticesLP } from '../dist/analysis/hull.js';
-import { diameter, directionBank, hausdorffHulls, supportFunction } from '../dist/analysis/support.js';
+import { hullVertices, hullPolygon, hullVerticesLP } from '../dist/analysis/geometry/hull.js';
+import { diameter, directionBank, hausdorffHulls, supportFunction } from '../dist/analysis/geometry/support.js';
 import { circle, clustered, gaussCloud, uniformCloud } from './inputs.mjs';
 
 const quick = process.argv.includes('--quick');

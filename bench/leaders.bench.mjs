@@ -6,9 +6,9 @@
 // product 2 n² d / t (GF/s; the A = I leader pass visits each pair once, so its
 // useful rate is quoted on the same n² d work). Timings live here, never in a test.
 import { Bench } from 'tinybench';
-import { leaders, strictLeaders, attractors } from '../dist/analysis/leaders.js';
-import { neighbourhoods, neighbourhoodSizes } from '../dist/analysis/alignment.js';
-import { clusters } from '../dist/analysis/clusters.js';
+import { leaders, strictLeaders, attractors } from '../dist/analysis/attention/leaders.js';
+import { neighbourhoods, neighbourhoodSizes } from '../dist/analysis/attention/alignment.js';
+import { clusters } from '../dist/analysis/attention/clusters.js';
 import { clustered as clusteredWith, rng, uniformCloud as uniformWith } from './inputs.mjs';
 
 // This bench has always drawn from 32-bit uniforms; keep its inputs as they were.

@@ -13,8 +13,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SplitMix64, Simulation } from '../ts/index.js';
-import { closedFormPSD, hullDistance, nsdEnergyBound } from '../ts/analysis/frankwolfe.js';
-import { cellLabels, ownsCell } from '../ts/analysis/cells.js';
+import { closedFormPSD, hullDistance, nsdEnergyBound } from '../ts/analysis/dynamics/frankwolfe.js';
+import { cellLabels, ownsCell } from '../ts/analysis/attention/cells.js';
 
 type Options = Parameters<typeof Simulation.create>[0];
 type Sim = Awaited<ReturnType<typeof Simulation.create>>;

@@ -2,13 +2,13 @@
  * Engine-level checks of the continuous-time sphere models 'sphere-sa' and
  * 'sphere-usa' (SPEC §2, tests 14 and 15) on both backends and precisions.
  * Expected values come from SPEC.md and from closed forms computed here,
- * never from the engine: the field reference is ts/analysis/sphere.ts's
+ * never from the engine: the field reference is ts/analysis/sphere/sphere.ts's
  * `sphereField`, an independent float64 implementation (it forms Q x_i and
  * K x_j separately, while the engine uses A = KᵀQ).
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation, initialPositions } from '../ts/index.js';
-import { sphereField } from '../ts/analysis/sphere.js';
+import { sphereField } from '../ts/analysis/sphere/sphere.js';
 
 type Options = Parameters<typeof Simulation.create>[0];
 type Backend = 'wasm' | 'js';

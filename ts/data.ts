@@ -12,7 +12,7 @@
  * ```
  */
 import { checkInt, checkOneOf, checkOptions, rangeError, typeError } from './check.js';
-import { checkTrajectory, type Trajectory } from './analysis/trajectory.js';
+import { checkTrajectory, type Trajectory } from './analysis/dynamics/trajectory.js';
 import { encodeNpy, parseNpy, shapeRepr, shapeSize } from './io/npy-format.js';
 import type { NpyArray, NpyFloat } from './io/npy-format.js';
 

@@ -4,8 +4,8 @@
  * brute force written here, and one hardmax step of the js backend.
  */
 import { describe, expect, test } from 'vitest';
-import { alignmentRow, neighbourhoods, neighbourhoodSizes } from '../../ts/analysis/alignment.js';
-import { strip, stripLines2d } from '../../ts/analysis/strips.js';
+import { alignmentRow, neighbourhoods, neighbourhoodSizes } from '../../ts/analysis/attention/alignment.js';
+import { strip, stripLines2d } from '../../ts/analysis/attention/strips.js';
 import { COMBOS, Rng, randomCloud, randomMatrix, tauOf, withSim, flatten, expectExact } from '../helpers.js';
 import { alignmentRow as refRow, neighbourhood as refNeighbourhood } from '../reference.js';
 

@@ -1,5 +1,5 @@
 /**
- * The multistability census (ts/census.ts; SPEC §5.10, test 17).
+ * The multistability census (ts/experiments/census.ts; SPEC §5.10, test 17).
  *
  * SPEC 17 sanity table: d = 3, n = 8, V = diag(3,2,1), Q = K = I,
  * euler-raw with dt = 0.02 to T = 100, 40 random starts. Only β = 0 is
@@ -9,9 +9,9 @@
  * logged, not asserted.
  */
 import { describe, expect, it } from 'vitest';
-import { multistabilityCensus } from '../../ts/census.js';
-import type { CensusOptions, CensusResult } from '../../ts/census.js';
-import { classifyEquilibrium } from '../../ts/analysis/sphere.js';
+import { multistabilityCensus } from '../../ts/experiments/census.js';
+import type { CensusOptions, CensusResult } from '../../ts/experiments/census.js';
+import { classifyEquilibrium } from '../../ts/analysis/sphere/sphere.js';
 
 const V321 = [3, 0, 0, 0, 2, 0, 0, 0, 1];
 const TABLE: CensusOptions = { n: 8, d: 3, V: V321, beta: 0, runs: 40, seed: 1700, T: 100, dt: 0.02, integrator: 'euler-raw', backend: 'wasm' };

@@ -4,7 +4,7 @@
  * order) and the sphere criterion.
  */
 import { describe, expect, test } from 'vitest';
-import { clusters, sphereClusters, distinctPoints } from '../../ts/analysis/clusters.js';
+import { clusters, sphereClusters, distinctPoints } from '../../ts/analysis/attention/clusters.js';
 import { COMBOS, Rng, randomCloud, withSim, flatten } from '../helpers.js';
 
 const arr = (a: ArrayLike<number>): number[] => Array.from(a);

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
-import { energySeries, lyapunovReport, monotonicity } from '../../ts/analysis/energies.js';
-import { directionBank } from '../../ts/analysis/support.js';
-import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { energySeries, lyapunovReport, monotonicity } from '../../ts/analysis/dynamics/energies.js';
+import { directionBank } from '../../ts/analysis/geometry/support.js';
+import type { Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 import { handBuilt, record } from './trajectories.js';
 import { Rng, randomCloud, randomMatrix, type BackendName, type Options } from '../helpers.js';
 

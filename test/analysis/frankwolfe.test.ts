@@ -1,5 +1,5 @@
 /**
- * Analysis of the Frank–Wolfe reading (ts/analysis/cells.ts, frankwolfe.ts):
+ * Analysis of the Frank–Wolfe reading (ts/analysis/attention/cells.ts, frankwolfe.ts):
  * dominance cells and B-Voronoi labels (SPEC §3, §4 item 10, §5.5), the
  * closed form of Theorem 4.2, the Jacobi eigen-solver, the hull distance and
  * the Theorem 3.1 report (SPEC §4 item 11). Expected values are computed by
@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SplitMix64 } from '../../ts/index.js';
-import { cellGrid, cellLabels, ownsCell, voronoiLabels } from '../../ts/analysis/cells.js';
-import { closedFormDeviation, closedFormPSD, hullDistance, lambdaMax, nsdEnergyBound, symmetricEigen } from '../../ts/analysis/frankwolfe.js';
-import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { cellGrid, cellLabels, ownsCell, voronoiLabels } from '../../ts/analysis/attention/cells.js';
+import { closedFormDeviation, closedFormPSD, hullDistance, lambdaMax, nsdEnergyBound, symmetricEigen } from '../../ts/analysis/dynamics/frankwolfe.js';
+import type { Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 
 function thrown(fn: () => unknown): unknown {
   try {

@@ -23,7 +23,7 @@ import {
   hullVertices,
   hullVerticesLP,
   type LpStats,
-} from '../../ts/analysis/hull.js';
+} from '../../ts/analysis/geometry/hull.js';
 import { Simulation } from '../../ts/index.js';
 
 // ---------------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * or the naive oracle test/reference.ts (alignment rows written independently).
  */
 import { describe, expect, test } from 'vitest';
-import { leaders, strictLeaders, afzLeaders, attractors } from '../../ts/analysis/leaders.js';
-import { s1s2AtState, s1s2ByEmergence, s1s2ByLimit } from '../../ts/analysis/s1s2.js';
+import { leaders, strictLeaders, afzLeaders, attractors } from '../../ts/analysis/attention/leaders.js';
+import { s1s2AtState, s1s2ByEmergence, s1s2ByLimit } from '../../ts/analysis/attention/s1s2.js';
 import { COMBOS, BACKENDS, Rng, randomCloud, randomMatrix, tauOf, tolOf, withSim, flatten, expectClose } from '../helpers.js';
 import { alignmentRow as refRow, leaders as refLeaders } from '../reference.js';
 

@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
-import { convergence, DECAY_STATUS, distinctLimitPoints, finiteTimeCheck, LIMIT_KIND, limitClasses } from '../../ts/analysis/limits.js';
-import { linearFit, nearestInHull, pooledSlope, ulp } from '../../ts/analysis/fit.js';
-import { hullVertices } from '../../ts/analysis/hull.js';
-import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { convergence, DECAY_STATUS, distinctLimitPoints, finiteTimeCheck, LIMIT_KIND, limitClasses } from '../../ts/analysis/dynamics/limits.js';
+import { linearFit, pooledSlope } from '../../ts/analysis/dynamics/fit.js';
+import { nearestInHull } from '../../ts/analysis/geometry/nearest.js';
+import { ulp } from '../../ts/analysis/tolerance.js';
+import { hullVertices } from '../../ts/analysis/geometry/hull.js';
+import type { Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 import { handBuilt, record } from './trajectories.js';
 import { randomCloud, type BackendName, type Options } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * Metastability instruments (ts/analysis/metastability.ts) and the exact
+ * Metastability instruments (ts/analysis/dynamics/metastability.ts) and the exact
  * regular κ-gon law of SA_P (SPEC.md §4 item 13, §5.6).
  *
  * Expected values come from SPEC's reference numbers, from hand computation
@@ -23,8 +23,8 @@ import {
   kgonExitLaw,
   summarizeExits,
   type StateStream,
-} from '../../ts/analysis/metastability.js';
-import type { Trajectory } from '../../ts/analysis/trajectory.js';
+} from '../../ts/analysis/dynamics/metastability.js';
+import type { Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 
 function traj(n: number, d: number, states: number[][], times?: number[]): Trajectory {
   return {

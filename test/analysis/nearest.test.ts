@@ -1,5 +1,5 @@
 /**
- * Wolfe's nearest-point algorithm (ts/analysis/nearest.ts), the one core
+ * Wolfe's nearest-point algorithm (ts/analysis/geometry/nearest.ts), the one core
  * behind frankwolfe.ts `hullDistance`, fit.ts `nearestInHull` and extreme.ts
  * `distanceToHull`. Answers are checked against hand geometry, against the
  * exact planar hull (hull.ts / hull2d.ts), and by the optimality conditions
@@ -9,12 +9,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SplitMix64 } from '../../ts/index.js';
-import { wolfeNearest } from '../../ts/analysis/nearest.js';
-import { hullDistance } from '../../ts/analysis/frankwolfe.js';
-import { nearestInHull } from '../../ts/analysis/fit.js';
-import { distanceToHull } from '../../ts/analysis/extreme.js';
-import { hullPolygon } from '../../ts/analysis/hull.js';
-import { pointPolygonDistance } from '../../ts/analysis/hull2d.js';
+import { wolfeNearest } from '../../ts/analysis/geometry/nearest.js';
+import { hullDistance } from '../../ts/analysis/dynamics/frankwolfe.js';
+import { nearestInHull } from '../../ts/analysis/geometry/nearest.js';
+import { distanceToHull } from '../../ts/analysis/geometry/extreme.js';
+import { hullPolygon } from '../../ts/analysis/geometry/hull.js';
+import { pointPolygonDistance } from '../../ts/analysis/geometry/hull2d.js';
 
 /** The projection conditions of y (with weights w over `rows`) onto conv{p_r}; returns the worst violations. */
 function certificate(p: Float64Array, d: number, rows: number[], z: Float64Array, y: Float64Array, w: Float64Array): { weight: number; rebuild: number; angle: number } {

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
-import { certificateLog, oneStepCertificate, quiescentReport, symmetricEigenvalues } from '../../ts/analysis/quiescent.js';
-import type { Trajectory } from '../../ts/analysis/trajectory.js';
+import { certificateLog, oneStepCertificate, quiescentReport, symmetricEigenvalues } from '../../ts/analysis/dynamics/quiescent.js';
+import type { Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 import { handBuilt, record } from './trajectories.js';
 import { Rng, type BackendName, type Options } from '../helpers.js';
 import { refStep } from '../reference.js';

@@ -1,6 +1,6 @@
 /**
- * The sphere-model analysis (ts/analysis/sphere.ts) and its dense linear
- * algebra (ts/analysis/linalg.ts). Expected values are SPEC.md's (test 16,
+ * The sphere-model analysis (ts/analysis/sphere/sphere.ts) and its dense linear
+ * algebra (ts/analysis/geometry/linalg.ts). Expected values are SPEC.md's (test 16,
  * §2.4) or closed forms derived by hand in the comments, never read off the
  * implementation.
  *
@@ -21,8 +21,8 @@ import {
   sphereField,
   sphereFieldNorm,
   tangentJacobian,
-} from '../../ts/analysis/sphere.js';
-import { realEigenvalues, symmetricEigen } from '../../ts/analysis/linalg.js';
+} from '../../ts/analysis/sphere/sphere.js';
+import { realEigenvalues, symmetricEigen } from '../../ts/analysis/geometry/linalg.js';
 
 const V321 = [3, 0, 0, 0, 2, 0, 0, 0, 1];
 

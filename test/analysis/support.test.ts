@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orient2d, orient3d } from 'robust-predicates';
-import { diameter, directionBank, hausdorffHulls, radius, supportFunction } from '../../ts/analysis/support.js';
-import { hullVertices } from '../../ts/analysis/hull.js';
+import { diameter, directionBank, hausdorffHulls, radius, supportFunction } from '../../ts/analysis/geometry/support.js';
+import { hullVertices } from '../../ts/analysis/geometry/hull.js';
 import { initialPositions } from '../../ts/init.js';
 import { Simulation } from '../../ts/index.js';
 

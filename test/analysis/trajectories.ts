@@ -1,6 +1,6 @@
 // Shared by the trajectory-based analysis suites (limits, quiescent, energies).
 import { Simulation } from '../../ts/index.js';
-import { Recorder, type Trajectory } from '../../ts/analysis/trajectory.js';
+import { Recorder, type Trajectory } from '../../ts/analysis/dynamics/trajectory.js';
 import type { Options } from '../helpers.js';
 
 /** Runs a simulation for `steps` steps under a Recorder (every `every`, stored in `precision`), disposes it, returns the trajectory. */

@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPERIMENTS } from '../../ts/cli/experiments/index.js';
+import { EXPERIMENTS } from '../../ts/experiments/index.js';
 import { readNpyFile } from '../../ts/io/npy.js';
 import { cli, ensureBuilt, tempDir } from './helpers.js';
 

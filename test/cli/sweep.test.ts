@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Simulation, initialPositions, schedules } from '../../ts/index.js';
 import { encodeNpy } from '../../ts/io/npy.js';
-import { clusters } from '../../ts/analysis/clusters.js';
-import { hullVertices } from '../../ts/analysis/hull.js';
+import { clusters } from '../../ts/analysis/attention/clusters.js';
+import { hullVertices } from '../../ts/analysis/geometry/hull.js';
 import { cli, ensureBuilt, tempDir } from './helpers.js';
 
 let dir: string;

@@ -344,7 +344,7 @@ describe('property: analysis functions agree with brute force', () => {
           }
           // The products are formed on power-of-two normalised copies of x and of all the directions (max |entry| in
           // [1, 2), or left alone inside [2^-128, 2^128]); the bound covers their rounding, the final ldexp, and (as
-          // ts/analysis/scale.ts documents) products that underflow at the scale of the sets: d·2^-1074 in normalised
+          // ts/analysis/geometry/scale.ts documents) products that underflow at the scale of the sets: d·2^-1074 in normalised
           // units, i.e. d·2^-1074·max(1, 2 max|x|)·max(1, 2 max|u|) here.
           const underflow = d * 2 ** -1074 * Math.max(1, 2 * maxX) * Math.max(1, 2 * maxU);
           const tol = (d + 2) * U * 1.01 * (Number.isFinite(scaleSum) ? scaleSum : Math.abs(want)) + Math.abs(want) * U + 2 ** -1073 + underflow;

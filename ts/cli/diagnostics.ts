@@ -9,15 +9,15 @@
  * `errors` (and printed as a warning by the caller) and the others still run,
  * so the simulation's outputs are never lost to an analysis problem.
  */
-import { alignmentRow, neighbourhoodSizes } from '../analysis/alignment.js';
-import { clusters, sphereClusters } from '../analysis/clusters.js';
-import { lyapunovReport } from '../analysis/energies.js';
-import { hullGeometry, hullVertices } from '../analysis/hull.js';
-import { leaders, strictLeaders } from '../analysis/leaders.js';
-import { LIMIT_KIND, convergence, finiteTimeCheck, limitClasses } from '../analysis/limits.js';
-import { quiescentReport } from '../analysis/quiescent.js';
-import { strip, stripLines2d } from '../analysis/strips.js';
-import type { Trajectory } from '../analysis/trajectory.js';
+import { alignmentRow, neighbourhoodSizes } from '../analysis/attention/alignment.js';
+import { clusters, sphereClusters } from '../analysis/attention/clusters.js';
+import { lyapunovReport } from '../analysis/dynamics/energies.js';
+import { hullGeometry, hullVertices } from '../analysis/geometry/hull.js';
+import { leaders, strictLeaders } from '../analysis/attention/leaders.js';
+import { LIMIT_KIND, convergence, finiteTimeCheck, limitClasses } from '../analysis/dynamics/limits.js';
+import { quiescentReport } from '../analysis/dynamics/quiescent.js';
+import { strip, stripLines2d } from '../analysis/attention/strips.js';
+import type { Trajectory } from '../analysis/dynamics/trajectory.js';
 import type { DeltaOption, Model } from '../types.js';
 import { ballsFigure, evenly, labelColors, planeBox, stateFigure, stripFigure, trajectoryFigure } from '../report/figures.js';
 import type { Figure, Section, Table } from '../report/html.js';

@@ -12,7 +12,7 @@ import { packageVersion, type Io } from './io.js';
 import { COMMON_OPTIONS, oneOfFlag, parseOptions } from './options.js';
 import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
-import { EXPERIMENTS, findExperiment } from './experiments/index.js';
+import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
 import { autoBackend } from '../validate.js';
 
 /** The `experiment` command. */

@@ -16,7 +16,7 @@
  */
 import { Simulation } from '../index.js';
 import type { SimulationOptions } from '../types.js';
-import { Recorder, type Trajectory } from '../analysis/trajectory.js';
+import { Recorder, type Trajectory } from '../analysis/dynamics/trajectory.js';
 import { encodeNpy } from '../io/npy.js';
 import { freeBytes } from '../io/atomic.js';
 import { renderReport, toJson, type Section } from '../report/html.js';

@@ -5,10 +5,10 @@
  * run cannot stop the pool.
  */
 import { threadId } from 'node:worker_threads';
-import { clusters, sphereClusters } from '../analysis/clusters.js';
-import { hullVertices } from '../analysis/hull.js';
-import { leaders } from '../analysis/leaders.js';
-import { LIMIT_KIND, limitClasses } from '../analysis/limits.js';
+import { clusters, sphereClusters } from '../analysis/attention/clusters.js';
+import { hullVertices } from '../analysis/geometry/hull.js';
+import { leaders } from '../analysis/attention/leaders.js';
+import { LIMIT_KIND, limitClasses } from '../analysis/dynamics/limits.js';
 import { messageOf } from './errors.js';
 import { SIM_OPTIONS, buildRunConfig, parseOptions } from './options.js';
 import { createSimulation, effectiveA } from './run.js';

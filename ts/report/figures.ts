@@ -4,11 +4,11 @@
  * Points are drawn in the plane of a Projection2d (identity in 2D, PCA for
  * d > 2, said on the figure). All functions are pure: data in, SVG out.
  */
-import { hullPolygon } from '../analysis/hull.js';
+import { hullPolygon } from '../analysis/geometry/hull.js';
 import { project, projectPoint, type Projection2d } from './projection.js';
 import { color, dataCircle, extent, frame, infiniteLine, legend, pad, points, polygon, polyline, stars, type Frame, type LegendItem } from './svg.js';
 
-/** Snapshots of a trajectory (the shape of analysis/trajectory.ts's Trajectory). */
+/** Snapshots of a trajectory (the shape of analysis/dynamics/trajectory.ts's Trajectory). */
 export interface Snapshots {
   n: number;
   d: number;

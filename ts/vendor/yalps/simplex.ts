@@ -11,7 +11,7 @@
  *     and the unused exports (lessEq, greaterEq, equalTo, inRange,
  *     defaultOptions) are dropped.
  * Vendored so that the package has no bare import and no top-level await
- * (issue 10): see ts/vendor/README.md. Used by ts/analysis/extreme.ts.
+ * (issue 10): see ts/vendor/README.md. Used by ts/analysis/geometry/extreme.ts.
  *
  * MIT License
  *
