@@ -221,7 +221,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     engine = { backend: m.backend, precision: m.precision };
     initial = m.initial;
     refit(m.initial, m.n, m.d);
-    $('backend-actual').textContent = `${m.backend} / ${m.precision}`;
+    $('backend-actual').textContent = `${m.backend} / ${m.precision}${m.threads > 0 ? ` / ${m.threads} threads` : ''}`;
     return;
   }
   status.framesReceived++;

@@ -79,6 +79,8 @@ export interface Params {
   seed: number;
   backend: BackendOption;
   precision: Precision;
+  /** `threads` of Simulation.create ('0': the kernel runs in the page's worker; k or 'auto': k more workers). Discrete models on wasm only. */
+  threads: '0' | '1' | '2' | '4' | 'auto';
   /** Steps per animation tick while playing. */
   speed: number;
 }
@@ -109,6 +111,7 @@ export const DEFAULTS: Readonly<Params> = {
   seed: 1,
   backend: 'auto',
   precision: 'f64',
+  threads: '0',
   speed: 1,
 };
 
@@ -152,6 +155,7 @@ const SPEC: Record<keyof Params, { kind: Kind; values?: readonly string[]; min?:
   seed: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   backend: { kind: 'enum', values: ['auto', 'wasm', 'js'] },
   precision: { kind: 'enum', values: ['f64', 'f32'] },
+  threads: { kind: 'enum', values: ['0', '1', '2', '4', 'auto'] },
   speed: { kind: 'int', min: 1, max: 1000 },
 };
 
@@ -353,6 +357,8 @@ export function simulationOptions(p: Params, positions: Float64Array, n: number,
     if (a.delta) o.delta = deltaOption(p);
     if (a.beta) o.beta = p.beta;
     if (a.seed) o.seed = p.seed;
+    // threads apply to the wasm backend's discrete models; the js backend refuses them (TypeError), so '0' there
+    if (p.threads !== '0' && p.backend !== 'js') o.threads = p.threads === 'auto' ? 'auto' : Number(p.threads);
   }
   // Options are checked by Simulation.create (TypeError/RangeError naming the option).
   return o as unknown as SimulationOptions;

@@ -44,6 +44,6 @@ export interface Frame {
 }
 
 export type FromWorker =
-  | { type: 'ready'; run: number; backend: string; precision: string; n: number; d: number; initial: Float64Array }
+  | { type: 'ready'; run: number; backend: string; precision: string; threads: number; n: number; d: number; initial: Float64Array }
   | Frame
   | { type: 'error'; run: number; message: string };

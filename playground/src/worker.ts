@@ -106,9 +106,18 @@ function send(full: boolean): void {
 /** sim.step(k), timing the kernel: steps/s is averaged over windows of >= 250 ms of stepping (or the last batch when slower). */
 let windowSteps = 0;
 let windowMs = 0;
-function advance(k: number): void {
+/** Advances are serialised: a 'step' that arrives while a threaded run() is in flight waits for it. */
+let chain: Promise<void> = Promise.resolve();
+function advance(k: number): Promise<void> {
+  const p = chain.then(() => advanceNow(k));
+  chain = p.catch(() => undefined);
+  return p;
+}
+async function advanceNow(k: number): Promise<void> {
   const t0 = performance.now();
-  sim!.step(k);
+  // with kernel workers, step() would block on a barrier that needs cross-origin isolation; run() never does
+  if (sim!.threads > 0) await sim!.run(k);
+  else sim!.step(k);
   windowMs += performance.now() - t0;
   windowSteps += k;
   if (windowMs >= 250 || !playing) {
@@ -118,17 +127,20 @@ function advance(k: number): void {
   }
 }
 
-function tick(): void {
+async function tick(): Promise<void> {
   timer = null;
   if (!playing || sim === null) return;
   const start = performance.now();
+  const mine = sim;
   try {
-    advance(speed);
+    await advance(speed);
+    if (sim !== mine) return; // re-initialised while the step ran
     send(false);
   } catch (e) {
-    fail(e);
+    if (sim === mine) fail(e);
     return;
   }
+  if (!playing) return;
   // yield to the message queue (pause, step, init) between batches; at most ~60 frames/s
   timer = setTimeout(tick, Math.max(0, 16 - (performance.now() - start)));
 }
@@ -161,7 +173,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   heavyAt = -Infinity;
   windowSteps = 0;
   windowMs = 0;
-  post({ type: 'ready', run, backend: sim.backend, precision: sim.precision, n, d, initial: sim.positions() });
+  post({ type: 'ready', run, backend: sim.backend, precision: sim.precision, threads: sim.threads, n, d, initial: sim.positions() });
   send(true);
 }
 
@@ -175,7 +187,7 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       case 'play':
         if (sim !== null && !playing) {
           playing = true;
-          tick();
+          void tick();
         }
         break;
       case 'pause':
@@ -185,8 +197,8 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       case 'step':
         stop();
         if (sim !== null) {
-          advance(msg.k);
-          send(true);
+          const mine = sim;
+          advance(msg.k).then(() => { if (sim === mine) send(true); }, (e) => { if (sim === mine) fail(e); });
         }
         break;
       case 'speed':

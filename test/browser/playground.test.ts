@@ -262,6 +262,31 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'playground (Vite build, Chromiu
     expect(problems).toEqual([]);
   });
 
+  it('threads: 2 (kernel workers behind the page\'s worker) steps and plays, and gives the state threads: 0 gives', { timeout: 40_000 }, async () => {
+    const states: number[][] = [];
+    const problems: string[] = [];
+    for (const threads of ['2', '0']) {
+      const o = await open(`?n=300&backend=wasm&threads=${threads}`);
+      problems.push(...o.problems);
+      expect(await o.page.getByTestId('threads').inputValue()).toBe(threads);
+      const shown = await text(o.page, 'backend-actual');
+      if (threads === '2') expect(shown).toContain('2 threads');
+      else expect(shown).not.toContain('threads');
+      for (let t = 1; t <= 6; t++) {
+        const s = await status(o.page);
+        await o.page.getByTestId('step').click();
+        await waitDrawn(o.page, t, s.framesDrawn);
+      }
+      const [dl] = await Promise.all([o.page.waitForEvent('download'), o.page.getByTestId('export-npy').click()]);
+      states.push(Array.from(readNpy(readFileSync((await dl.path())!)).data));
+      if (threads === '2') expect(await playTo(o.page, 20), 'play with threads: 2').toBeGreaterThanOrEqual(20);
+    }
+    expect(states[0]!.length).toBe(600);
+    expect(states[0], 'threads: 2 and threads: 0 differ at t = 6').toEqual(states[1]);
+    expect(states[0]!.every(Number.isFinite)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('every model runs 20 steps without error', { timeout: 40_000 }, async () => {
     const { page, problems } = await open('?n=60&speed=5');
     const seen: string[] = [];
