@@ -227,3 +227,17 @@ describe('a simulation larger than wasm32 memory', () => {
     });
   });
 });
+
+describe('the public schedules namespace (issue 11 part 2)', () => {
+  it('holds the seven constructors and none of the internal checkers', async () => {
+    const { schedules } = await import('../ts/index.js');
+    expect(Object.keys(schedules).sort()).toEqual(['constant', 'expRise', 'frankWolfe', 'gammaGeometric', 'geometric', 'piecewise', 'power']);
+    // the constructors still build specs that Simulation accepts
+    const sim = await Simulation.create({ model: 'localmax', positions: [0, 0, 1, 0, 0, 1], n: 3, d: 2, alpha: 1, delta: schedules.power(0.2, 1), backend: 'js' });
+    try {
+      expect(sim.deltaAt(1)).toBeCloseTo(0.1, 15);
+    } finally {
+      sim.dispose();
+    }
+  });
+});

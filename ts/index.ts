@@ -21,7 +21,7 @@ export type {
   PositionsOption,
 } from './types.js';
 export type { RunOptions, RunResult, SnapshotOptions, Snapshot } from './threads/run.js';
-export * as schedules from './schedules.js';
+export * as schedules from './schedule-constructors.js';
 export { wasmSimdSupported, setKernelSource } from './backend/wasm.js';
 export type { KernelSource } from './backend/wasm.js';
 export { initialPositions } from './init.js';

@@ -26,7 +26,7 @@ import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { checkWasmSize, wasmSimdSupported } from './backend/wasm.js';
 import { resolveThreads } from './threads/options.js';
-import { alignmentBound } from './analysis/attention/alignment.js';
+import { alignmentBound } from './bounds.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
 export interface ResolvedOptions {

@@ -24,6 +24,7 @@ import type { Figure, Section, Table } from '../report/html.js';
 import { projection2d } from '../report/projection.js';
 import { color, linePlot, type Series } from '../report/svg.js';
 import { messageOf } from './errors.js';
+import { median } from '../experiments/common.js';
 
 /** What the analysis needs to know about the run. */
 export interface RunFacts {
@@ -57,14 +58,6 @@ export interface RunAnalysis {
   errors: { analysis: string; error: string }[];
 }
 
-/** Indices of k snapshots evenly spread over count (always the first and last). */
-export function spread(count: number, k: number): number[] {
-  if (count <= k) return Array.from({ length: count }, (_, s) => s);
-  const out = new Set<number>();
-  for (let j = 0; j < k; j++) out.add(Math.round((j * (count - 1)) / (k - 1)));
-  return [...out].sort((a, b) => a - b);
-}
-
 /** A sub-trajectory of chosen snapshots (a copy). */
 export function subTrajectory(tr: Trajectory, idx: readonly number[]): Trajectory {
   const len = tr.n * tr.d;
@@ -95,12 +88,6 @@ function stats(v: ArrayLike<number>): { min: number; max: number; mean: number }
   return { min, max, mean: v.length > 0 ? sum / v.length : NaN };
 }
 
-function median(v: number[]): number {
-  const a = v.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
-  if (a.length === 0) return NaN;
-  const m = a.length >> 1;
-  return a.length % 2 ? (a[m] as number) : ((a[m - 1] as number) + (a[m] as number)) / 2;
-}
 
 /** Leaders are drawn as stars only up to this many. */
 const MAX_STARS = 60;
@@ -183,7 +170,7 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
     : null;
 
   // ---------------- time series over a spread of snapshots
-  const idx = spread(count, Math.max(2, choices.analysisSnapshots));
+  const idx = evenly(count, Math.max(2, choices.analysisSnapshots));
   const sub = subTrajectory(tr, idx);
   const seriesT = Array.from(sub.times);
   const clusterCount = guard('cluster count series', () => idx.map((s) => clusterFn(snap(tr, s)).count));
@@ -192,7 +179,7 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
   const leaderCount = n <= 2048 ? guard('leader count series', () => idx.map((s) => leaders(snap(tr, s), n, d, A, tau).length)) : null;
   // pairwise energies cost O(n² d) per snapshot: use at most ~1e9 multiply-adds in all
   const energyCount = Math.min(idx.length, Math.floor(1e9 / (n * n * d)));
-  const energySub = energyCount >= 2 ? (energyCount >= idx.length ? sub : subTrajectory(tr, spread(count, energyCount))) : null;
+  const energySub = energyCount >= 2 ? (energyCount >= idx.length ? sub : subTrajectory(tr, evenly(count, energyCount))) : null;
   const energies = energySub
     ? guard('energies', () => lyapunovReport(energySub, { beta: facts.beta }))
     : skip('energies', `n = ${n}, d = ${d}: pairwise energies cost O(n² d) per snapshot`);

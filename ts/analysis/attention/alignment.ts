@@ -25,6 +25,7 @@
 import { checkBool, checkIndex, checkNumber, checkOneOf, checkOptions, checkTieTolerance, defaultTieTolerance, rangeError, readMatrix, readState, typeError } from '../../check.js';
 
 import type { StateLike, MatrixLike } from '../state.js';
+import { alignmentBound } from '../../bounds.js';
 export type { StateLike, MatrixLike } from '../state.js';
 
 /** How δ enters the localmax threshold (SPEC §1.2 "Options"). */
@@ -63,28 +64,7 @@ export interface Neighbourhoods {
 export const DEFAULT_TIE_TOLERANCE = defaultTieTolerance('f64');
 
 // ---------------------------------------------------------------------------
-// Overflow bound (shared with Simulation's option validation, ts/validate.ts)
-
-/**
- * @internal The largest token norm R, the Frobenius norm of A (1 for the
- * identity) and the alignment bound ‖A‖_F·R² >= |a_ij|. Shared by the analysis
- * checks below and by Simulation's option validation (ts/validate.ts).
- */
-export function alignmentBound(X: ArrayLike<number>, n: number, d: number, M: ArrayLike<number> | null): { R: number; normA: number; bound: number } {
-  let r2 = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += (X[i * d + c] as number) ** 2;
-    if (s > r2) r2 = s;
-  }
-  let normA = 1;
-  if (M !== null) {
-    let f = 0;
-    for (let k = 0; k < M.length; k++) f += (M[k] as number) ** 2;
-    normA = Math.sqrt(f);
-  }
-  return { R: Math.sqrt(r2), normA, bound: normA * r2 };
-}
+// Overflow bound (alignmentBound lives in ts/bounds.ts, below this layer and ts/validate.ts)
 
 /**
  * @internal Refuses states whose alignments could overflow float64:
