@@ -241,3 +241,27 @@ describe('the public schedules namespace (issue 11 part 2)', () => {
     }
   });
 });
+
+describe('Simulation.A (issue 11 part 3)', () => {
+  it('is A as given, Kᵀ Q for Q/K runs, null for the identity, and a copy the caller owns', async () => {
+    const x = [0.3, 0.1, -0.2, 0.5, 0.7, -0.4];
+    const none = await Simulation.create({ model: 'hardmax', positions: x, n: 3, d: 2, backend: 'js' });
+    const givenA = await Simulation.create({ model: 'hardmax', positions: x, n: 3, d: 2, A: [[2, 1], [0, 3]], backend: 'js' });
+    // sphere-sa with Q = [[1,2],[3,4]] and K = [[0,1],[5,-1]]: (KᵀQ)_rc = Σ_k K_kr Q_kc, by hand
+    const qk = await Simulation.create({ model: 'sphere-sa', positions: x, n: 3, d: 2, Q: [1, 2, 3, 4], K: [0, 1, 5, -1], backend: 'js' });
+    const onlyQ = await Simulation.create({ model: 'sphere-sa', positions: x, n: 3, d: 2, Q: [1, 2, 3, 4], backend: 'js', precision: 'f32' });
+    try {
+      expect(none.A).toBeNull();
+      expect(Array.from(givenA.A!)).toEqual([2, 1, 0, 3]);
+      expect(Array.from(qk.A!)).toEqual([0 * 1 + 5 * 3, 0 * 2 + 5 * 4, 1 * 1 + -1 * 3, 1 * 2 + -1 * 4]);
+      expect(onlyQ.A).toBeInstanceOf(Float64Array);
+      expect(Array.from(onlyQ.A!)).toEqual([1, 2, 3, 4]);
+      const a = givenA.A!;
+      a[0] = 99;
+      expect(givenA.A![0], 'the getter must return a copy').toBe(2);
+    } finally {
+      for (const s of [none, givenA, qk, onlyQ]) s.dispose();
+    }
+    expect(() => none.A).toThrow();
+  });
+});

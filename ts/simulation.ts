@@ -211,6 +211,15 @@ export class Simulation {
     this.#live();
     return this.#o.beta;
   }
+  /**
+   * The alignment matrix of the step, a_ij = <A x_i, x_j>: A as given, or Kᵀ Q for Q/K runs
+   * (identities for a missing factor). A d*d row-major Float64Array copy the caller owns
+   * (float64 even on f32 simulations), or null for the identity.
+   */
+  get A(): Float64Array | null {
+    this.#live();
+    return this.#o.A === null ? null : this.#o.A.slice();
+  }
   /** Relative tie tolerance τ in use. */
   get tieTolerance(): number {
     this.#live();

@@ -44,25 +44,6 @@ export function recordedSteps(steps: number, every: number): number[] {
   return out;
 }
 
-/** Kᵀ Q with identities for missing factors (the alignment matrix of Q/K runs). */
-export function effectiveA(c: RunConfig): Float64Array | null {
-  const d = c.d;
-  const A = c.sim.A;
-  if (A instanceof Float64Array) return A;
-  const Q = c.sim.Q instanceof Float64Array ? c.sim.Q : null;
-  const K = c.sim.K instanceof Float64Array ? c.sim.K : null;
-  if (Q === null && K === null) return null;
-  const out = new Float64Array(d * d);
-  for (let r = 0; r < d; r++) {
-    for (let col = 0; col < d; col++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += (K === null ? (k === r ? 1 : 0) : (K[k * d + r] as number)) * (Q === null ? (k === col ? 1 : 0) : (Q[k * d + col] as number));
-      out[r * d + col] = s;
-    }
-  }
-  return out;
-}
-
 /** Create a Simulation, turning option errors into CliErrors. */
 export async function createSimulation(c: RunConfig): Promise<Simulation> {
   try {
@@ -200,7 +181,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
         delta: sim.delta,
         deltaAt: (t) => sim.deltaAt(t),
         beta: sim.beta,
-        A: effectiveA(config),
+        A: sim.A,
         tieTolerance: sim.tieTolerance,
         onSphere: config.sim.model === 'sphere-sa' || config.sim.model === 'sphere-usa' || config.sim.sphere === true,
       },

@@ -11,7 +11,7 @@ import { leaders } from '../analysis/attention/leaders.js';
 import { LIMIT_KIND, limitClasses } from '../analysis/dynamics/limits.js';
 import { messageOf } from './errors.js';
 import { SIM_OPTIONS, buildRunConfig, parseOptions } from './options.js';
-import { createSimulation, effectiveA } from './run.js';
+import { createSimulation } from './run.js';
 
 /** The task sent to a worker. */
 export interface SweepTask {
@@ -142,7 +142,7 @@ export async function runSweepTask(task: SweepTask): Promise<SweepResult> {
       msPerStep: steps > 0 ? stepMs / steps : null,
       clusters: tryOr(() => (onSphere ? sphereClusters(x, n, d) : clusters(x, n, d)).count),
       hullVertices: d <= 3 || n <= 500 ? tryOr(() => hullVertices(x, n, d).length) : null,
-      leaders: n <= 4096 ? tryOr(() => leaders(x, n, d, effectiveA(config), sim.tieTolerance).length) : null,
+      leaders: n <= 4096 ? tryOr(() => leaders(x, n, d, sim.A, sim.tieTolerance).length) : null,
       limitVertexTokens: lc ? lv : null,
       limitBoundaryTokens: lc ? lb : null,
       limitInteriorTokens: lc ? li : null,
