@@ -26,6 +26,7 @@ import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { checkWasmSize, wasmSimdSupported } from './backend/wasm.js';
 import { resolveThreads } from './threads/options.js';
+import { MODELS, isOde } from './models.js';
 import { alignmentBound } from './bounds.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -67,7 +68,6 @@ export interface ResolvedOptions {
   threads: number;
 }
 
-const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
 const BACKENDS: readonly BackendOption[] = ['auto', 'wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
@@ -86,9 +86,6 @@ const ONLY: Record<string, (m: Model) => boolean> = {
   integrator: isOde,
 };
 
-function isOde(m: Model): boolean {
-  return m === 'sphere-sa' || m === 'sphere-usa';
-}
 
 /** Largest n*d accepted by any backend (2^31 numbers). */
 export const MAX_ELEMENTS = 2 ** 31;

@@ -5,22 +5,15 @@
  * the status codes documented below.
  */
 import type { BackendName, Precision } from '../types.js';
+import { MODEL_CODE, MODEL_TABLE } from '../models.js';
 
-/** Model codes shared with the kernel ABI (crates/kernel/src/abi.rs). */
-export const MODEL_CODE = {
-  hardmax: 0,
-  localmax: 1,
-  softmax: 2,
-  'frank-wolfe': 3,
-  'softmax-markov': 4,
-  'sphere-sa': 5,
-  'sphere-usa': 6,
-} as const;
+/** Model codes shared with the kernel ABI (crates/kernel/src/abi.rs); the table is ts/models.ts. */
+export { MODEL_CODE };
 export type ModelCode = (typeof MODEL_CODE)[keyof typeof MODEL_CODE];
 
 /** True for the sphere ODE models (sphere-sa, sphere-usa): stepped by an integrator (kernel: `Model::is_ode`). */
 export function isOdeModel(model: ModelCode): boolean {
-  return model === MODEL_CODE['sphere-sa'] || model === MODEL_CODE['sphere-usa'];
+  return model === MODEL_TABLE['sphere-sa'].code || model === MODEL_TABLE['sphere-usa'].code;
 }
 
 /** Kernel status codes (crates/kernel/src/abi.rs). */

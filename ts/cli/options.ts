@@ -30,7 +30,8 @@ export interface OptSpec {
   short?: string;
 }
 
-export const MODELS: readonly Model[] = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
+export { MODELS } from '../models.js';
+import { MODELS } from '../models.js';
 
 /** Options of the simulation and its initial state (run and sweep). */
 export const SIM_OPTIONS: readonly OptSpec[] = [

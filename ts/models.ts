@@ -1,0 +1,31 @@
+/**
+ * The one list of models (SPEC.md §1): each model's code in the kernel ABI
+ * (crates/kernel/src/abi.rs decodes it into `enum Model`) and its kind. Every
+ * other list of models (option checks, the CLI, the backends) is derived from
+ * this table, so a new model is added here and in the kernel's `Model`.
+ */
+import type { Model } from './types.js';
+
+/** Per model: `code` of the kernel ABI; `ode`: a continuous-time sphere model stepped by an integrator (dt, integrator) rather than a discrete update (α/γ, h, sphere). */
+export const MODEL_TABLE = {
+  hardmax: { code: 0, ode: false },
+  localmax: { code: 1, ode: false },
+  softmax: { code: 2, ode: false },
+  'frank-wolfe': { code: 3, ode: false },
+  'softmax-markov': { code: 4, ode: false },
+  'sphere-sa': { code: 5, ode: true },
+  'sphere-usa': { code: 6, ode: true },
+} as const satisfies Record<Model, { code: number; ode: boolean }>;
+
+/** Every model name, in code order. */
+export const MODELS = Object.keys(MODEL_TABLE) as readonly Model[];
+
+/** Model codes shared with the kernel ABI (crates/kernel/src/abi.rs). */
+export const MODEL_CODE = Object.freeze(
+  Object.fromEntries(MODELS.map((m) => [m, MODEL_TABLE[m].code])) as { readonly [M in Model]: (typeof MODEL_TABLE)[M]['code'] },
+);
+
+/** True for the continuous-time sphere models (sphere-sa, sphere-usa). */
+export function isOde(model: Model): boolean {
+  return MODEL_TABLE[model].ode;
+}
