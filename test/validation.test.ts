@@ -265,3 +265,19 @@ describe('Simulation.A (issue 11 part 3)', () => {
     expect(() => none.A).toThrow();
   });
 });
+
+describe('createBackend (issue 11 part 2): the caller may change its array as soon as create() returns', () => {
+  it.each(['wasm', 'js'] as const)('%s: positions are those at the call, for the first and for later simulations', async (backend) => {
+    for (let round = 0; round < 2; round++) {
+      const x = Float64Array.from([0.1, 0.2, 0.3, 0.4, -0.5, 0.6]);
+      const pending = Simulation.create({ model: 'hardmax', positions: x, n: 3, d: 2, backend });
+      x.fill(9); // before create() resolves
+      const sim = await pending;
+      try {
+        expect(Array.from(sim.positions())).toEqual([0.1, 0.2, 0.3, 0.4, -0.5, 0.6]);
+      } finally {
+        sim.dispose();
+      }
+    }
+  });
+});

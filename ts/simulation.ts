@@ -10,8 +10,8 @@
  */
 import type { Backend, StepParams } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
-import { JsBackend } from './backend/js.js';
-import { WasmBackend, loadKernel, loadedKernel, loadedModule } from './backend/wasm.js';
+import { createBackend } from './backend/index.js';
+import { WasmBackend, loadedModule } from './backend/wasm.js';
 import { ThreadedBackend } from './threads/pool.js';
 import { checkInt, rangeError, show } from './check.js';
 import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
@@ -96,17 +96,11 @@ export class Simulation {
     // in between, so the caller may change its array as soon as create() returns;
     // only the first wasm simulation, which waits for the kernel, copies it first.
     const o = resolveOptions(options);
-    let backend: Backend;
-    if (o.backend === 'wasm') {
-      let kernel = loadedKernel();
-      if (kernel === null) {
-        if (o.positions === (options as { positions?: unknown }).positions) o.positions = Float64Array.from(o.positions);
-        kernel = await loadKernel();
-      }
-      backend = WasmBackend.createIn(kernel, o.precision, o.n, o.d, o.ode);
-    } else {
-      backend = new JsBackend(o.precision, o.n, o.d, o.ode);
-    }
+    // Only the first wasm simulation waits for the kernel: it copies a caller's array it would otherwise read after awaiting.
+    const made = createBackend(o, () => {
+      if (o.positions === (options as { positions?: unknown }).positions) o.positions = Float64Array.from(o.positions);
+    });
+    let backend: Backend = made instanceof Promise ? await made : made;
     try {
       const params: StepParams = {
         model: MODEL_CODE[o.model],

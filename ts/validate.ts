@@ -24,7 +24,7 @@ import { checkDeltaOption, checkGammaOption } from './schedules.js';
 import { SplitMix64 } from './prng.js';
 import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
-import { checkWasmSize, wasmSimdSupported } from './backend/wasm.js';
+import { autoBackend, checkSize as checkBackendSize } from './backend/index.js';
 import { resolveThreads } from './threads/options.js';
 import { MODELS, isOde } from './models.js';
 import { alignmentBound } from './bounds.js';
@@ -87,9 +87,6 @@ const ONLY: Record<string, (m: Model) => boolean> = {
 };
 
 
-/** Largest n*d accepted by any backend (2^31 numbers). */
-export const MAX_ELEMENTS = 2 ** 31;
-
 /** Largest finite float32. */
 const F32_MAX = 3.4028234663852886e38;
 
@@ -97,13 +94,6 @@ const F32_MAX = 3.4028234663852886e38;
 function firstPresent(a: readonly unknown[]): unknown {
   for (let k = 0; k < a.length; k++) if (k in a) return a[k];
   return undefined;
-}
-
-/** n, d and the size checks shared by both layouts; throws before anything is copied. */
-function checkSize(n: number, d: number, backend: BackendName, precision: Precision, ode: boolean): void {
-  if (n * d > MAX_ELEMENTS) throw rangeError('n*d', `at most ${MAX_ELEMENTS} numbers`, n * d, `n = ${n}, d = ${d}`);
-  // Refuse an oversized wasm simulation before copying gigabytes of input.
-  if (backend === 'wasm') checkWasmSize(precision, n, d, ode);
 }
 
 /**
@@ -132,7 +122,7 @@ function readPositions(
     if (d < 1) throw rangeError('positions[0]', 'a row of at least one number', first);
     const n = rows.length;
     if (opts.n !== undefined && checkInt(opts.n, 'n') !== n) throw rangeError('n', `the number of rows of positions (${n})`, opts.n);
-    checkSize(n, d, backend, precision, ode);
+    checkBackendSize(backend, precision, n, d, ode);
     return { positions: readRows(rows, 'positions', d).flat, n, d };
   }
   if (!isFlatArray(p)) {
@@ -143,23 +133,13 @@ function readPositions(
   }
   const n = checkInt(opts.n, 'n');
   const d = checkInt(opts.d, 'd');
-  checkSize(n, d, backend, precision, ode);
+  checkBackendSize(backend, precision, n, d, ode);
   if (p.length !== n * d) throw rangeError('positions.length', `n*d = ${n}*${d} = ${n * d}`, p.length);
   if (p instanceof Float64Array && !mustCopy) {
     for (let k = 0; k < p.length; k++) if (!Number.isFinite(p[k] as number)) copyFinite(p, p.length, 'positions', d);
     return { positions: p, n, d };
   }
   return { positions: copyFinite(p as ArrayLike<unknown>, n * d, 'positions', d), n, d };
-}
-
-/**
- * The backend 'auto' stands for: 'wasm' where this engine validates
- * WebAssembly SIMD (simd128), else 'js'. Decided by validation alone: where
- * SIMD validates but kernel.wasm cannot be fetched, creation fails with that
- * error rather than falling back silently to the slower backend.
- */
-export function autoBackend(): BackendName {
-  return wasmSimdSupported() ? 'wasm' : 'js';
 }
 
 /**

@@ -13,7 +13,7 @@ import { COMMON_OPTIONS, oneOfFlag, parseOptions } from './options.js';
 import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
-import { autoBackend } from '../validate.js';
+import { autoBackend } from '../backend/index.js';
 
 /** The `experiment` command. */
 export async function experimentCommand(argv: readonly string[], io: Io): Promise<number> {

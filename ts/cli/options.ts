@@ -13,8 +13,7 @@ import type { FlatSimulationOptions } from '../types.js';
 import type { GammaOption, Model } from '../types.js';
 import { NpyError, readNpyFile, shapeRepr } from '../io/npy.js';
 import { MAX_INITIAL_ELEMENTS } from '../init.js';
-import { checkWasmSize } from '../backend/wasm.js';
-import { autoBackend } from '../validate.js';
+import { autoBackend, checkSize as checkBackendSize } from '../backend/index.js';
 import { checkNumber, checkOneOf, describeNumber, rangeError, show, typeError, type NumberRule } from '../check.js';
 import { CliError, messageOf } from './errors.js';
 
@@ -31,7 +30,7 @@ export interface OptSpec {
 }
 
 export { MODELS } from '../models.js';
-import { MODELS } from '../models.js';
+import { MODELS, isOde } from '../models.js';
 
 /** Options of the simulation and its initial state (run and sweep). */
 export const SIM_OPTIONS: readonly OptSpec[] = [
@@ -400,7 +399,7 @@ export interface RunShape {
  * Every option is parsed first; then, before a generated state is allocated
  * (or right after an --init file is read), the size is checked: a generated
  * state holds at most 2^28 numbers (initialPositions' limit), the wasm
- * backend must fit n × d in wasm32 memory (checkWasmSize), and `preflight`
+ * backend must fit n × d in wasm32 memory (backend/index.ts checkSize), and `preflight`
  * (e.g. run's trajectory and disk-space checks) is called with the shape.
  */
 export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => void): RunConfig {
@@ -466,12 +465,10 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   const dGiven = dS === undefined ? undefined : parseNumber('d', dS, { integer: true, min: 1 });
   const checkSize = (n: number, d: number): void => {
     const runs = opts.backend === undefined || opts.backend === 'auto' ? autoBackend() : opts.backend;
-    if (runs === 'wasm') {
-      try {
-        checkWasmSize(opts.precision ?? 'f64', n, d, model === 'sphere-sa' || model === 'sphere-usa');
-      } catch (err) {
-        throw new CliError(`--n ${n} --d ${d}: ${messageOf(err)}`);
-      }
+    try {
+      checkBackendSize(runs, opts.precision ?? 'f64', n, d, isOde(model));
+    } catch (err) {
+      throw new CliError(`--n ${n} --d ${d}: ${messageOf(err)}`);
     }
     preflight?.({ n, d, steps, every });
   };
