@@ -259,6 +259,17 @@ pub extern "C" fn ad_set_ode(h: u32, integrator: u32, dt: f64) -> u32 {
     }, BAD_HANDLE)
 }
 
+/// Engine of the threshold rules (hardmax, localmax, frank-wolfe): 0 dense
+/// (canonical ascending-j sums), 1 tree (range sums on a kd-tree, d <= 3;
+/// 2 for d > 3). Other models ignore it.
+#[no_mangle]
+pub extern "C" fn ad_set_engine(h: u32, engine: u32) -> u32 {
+    with_sim!(h, s => match engine {
+        0 | 1 if s.set_engine(engine == 1) => OK,
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
+}
+
 /// Set the SplitMix64 state to hi * 2^32 + lo.
 #[no_mangle]
 pub extern "C" fn ad_set_seed(h: u32, hi: u32, lo: u32) -> u32 {

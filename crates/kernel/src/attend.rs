@@ -24,6 +24,12 @@
 //! Threshold rules in dimension d <= 3 (n >= 1024) take a sparse path: a
 //! kd-tree over the snapshot gives each row's maximum by branch and bound and
 //! its members by a range query, bit-identical to the dense path (`Tree`).
+//!
+//! The tree engine (`tree_engine`, threshold rules, d <= 3, any n) goes
+//! further: each row's members are summed by a half-space range-sum query
+//! on the same kd-tree (whole nodes by their sums), so a row costs about the
+//! nodes its threshold line crosses instead of its members. Same members as
+//! the dense rule; the summation order is the tree's (see tree.rs).
 
 use crate::alloc::try_zeroed;
 use crate::error::StepError;
@@ -69,12 +75,15 @@ pub struct Attn<T: Real> {
     totals: Vec<T>,
     /// max_j sum_c |x_jc| of the snapshot (infinite if any entry is not finite).
     l1max: f64,
-    /// The sparse path of threshold rules in low dimension (None when d > SPARSE_D or n < SPARSE_N).
+    /// The kd-tree of threshold rules in low dimension (None when d > SPARSE_D).
     tree: Option<Tree<T>>,
+    /// Threshold rules by the tree engine's range sums (needs `tree`).
+    pub tree_engine: bool,
 }
 
-/// Dimensions and sizes where threshold rules use the kd-tree.
-const SPARSE_D: usize = 3;
+/// Dimensions where threshold rules have a kd-tree (both engines), and the
+/// size from which the dense engine uses it to enumerate members.
+pub const SPARSE_D: usize = 3;
 const SPARSE_N: usize = 1024;
 fn round_up(v: usize, m: usize) -> Option<usize> {
     Some(v.checked_add(m - 1)? / m * m)
@@ -98,7 +107,8 @@ impl<T: Real> Attn<T> {
             maxes: try_zeroed(ROWS)?,
             totals: try_zeroed(ROWS)?,
             l1max: f64::INFINITY,
-            tree: if d <= SPARSE_D && n >= SPARSE_N { Some(Tree::new(n, d)?) } else { None },
+            tree: if d <= SPARSE_D { Some(Tree::new(n, d)?) } else { None },
+            tree_engine: false,
         })
     }
 
@@ -163,10 +173,13 @@ impl<T: Real> Attn<T> {
     {
         let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
         let r1 = if r1 > n { n } else { r1 };
-        let sparse = matches!(rule, Rule::Threshold { .. }) && self.tree.is_some() && self.l1max.is_finite();
+        if let (Rule::Threshold { delta, tau }, true) = (rule, self.tree_engine && self.tree.is_some()) {
+            return self.tree_rows(r0, r1, a, delta, tau, f);
+        }
+        let sparse = matches!(rule, Rule::Threshold { .. }) && n >= SPARSE_N && self.tree.is_some() && self.l1max.is_finite();
         if sparse {
             if let Some(t) = self.tree.as_mut() {
-                t.build(&self.xr, n, d, dp);
+                t.build(&self.xr, n, d, dp, false);
                 t.dense_left = 0;
             }
         }
@@ -261,6 +274,71 @@ impl<T: Real> Attn<T> {
                 }
             }
             i0 += nr;
+        }
+        Ok(())
+    }
+
+    /// The tree engine's threshold rows r0 <= i < r1: per row, q = A x_i,
+    /// m_i by branch and bound, then the members' sum by `Tree::range_sum`.
+    /// A row whose alignments could overflow (max_c |q_c| * l1max not below
+    /// T::SAFE, or a non-finite snapshot) is done by `scalar_row` instead,
+    /// in the dense rule's ascending order, so huge inputs fail or pass as
+    /// on the dense engine. ts/backend/js.ts makes the same choices.
+    fn tree_rows<F>(&mut self, r0: usize, r1: usize, a: Option<&[T]>, delta: T, tau: T, mut f: F) -> Result<(), StepError>
+    where
+        F: FnMut(usize, &[T]) -> Result<(), StepError>,
+    {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        let t = match self.tree.as_mut() {
+            Some(t) => t,
+            None => return Err(StepError::BadArgument),
+        };
+        let safe = self.l1max.is_finite();
+        if safe {
+            t.build(&self.xr, n, d, dp, true);
+        }
+        let mut q = [T::ZERO; SPARSE_D];
+        for i in r0..r1 {
+            let xi = &self.xr[i * dp..i * dp + d];
+            let mut qmax = 0.0f64;
+            for rr in 0..d {
+                let v = match a {
+                    None => xi[rr],
+                    Some(m) => {
+                        let mut s = T::ZERO;
+                        for c in 0..d {
+                            s = s + m[rr * d + c] * xi[c];
+                        }
+                        s
+                    }
+                };
+                q[rr] = v;
+                let av = v.to_f64().abs();
+                if !(av <= qmax) {
+                    qmax = av;
+                }
+            }
+            let y = &mut self.y[..dp];
+            let count = if safe && qmax * self.l1max < T::SAFE {
+                let m = t.max(&q[..d], d);
+                if !m.is_finite() {
+                    return Err(StepError::NonFinite);
+                }
+                let absm = m.abs();
+                let scale = if absm > T::ONE { absm } else { T::ONE };
+                t.range_sum(&q[..d], d, m - delta - tau * scale, y)
+            } else {
+                scalar_row(&q[..d], &self.xr, n, d, dp, delta, tau, y)?
+            };
+            if count == 0 {
+                // Unreachable for finite m and delta, tau >= 0: the argmax passes.
+                return Err(StepError::NonFinite);
+            }
+            let cnt = T::from_usize(count);
+            for yc in y[..d].iter_mut() {
+                *yc = *yc / cnt;
+            }
+            f(i, &y[..d])?;
         }
         Ok(())
     }
@@ -384,6 +462,46 @@ impl<T: Real> Attn<T> {
     }
 }
 
+/// One threshold row by plain scalar loops in the dense rule's order:
+/// a_j = sum_c q_c x_jc ascending c, m = max_j a_j (a NaN is adopted, then
+/// refused), members summed in ascending j into y[..d]; returns the count.
+fn scalar_row<T: Real>(q: &[T], xr: &[T], n: usize, d: usize, dp: usize, delta: T, tau: T, y: &mut [T]) -> Result<usize, StepError> {
+    let dot = |j: usize| {
+        let x = &xr[j * dp..j * dp + d];
+        let mut s = q[0] * x[0];
+        for c in 1..d {
+            s = s + q[c] * x[c];
+        }
+        s
+    };
+    let mut m = T::NEG_INFINITY;
+    for j in 0..n {
+        let a = dot(j);
+        if !(a <= m) {
+            m = a;
+        }
+    }
+    if !m.is_finite() {
+        return Err(StepError::NonFinite);
+    }
+    let absm = m.abs();
+    let scale = if absm > T::ONE { absm } else { T::ONE };
+    let thr = m - delta - tau * scale;
+    for v in y[..d].iter_mut() {
+        *v = T::ZERO;
+    }
+    let mut count = 0;
+    for j in 0..n {
+        if dot(j) >= thr {
+            for c in 0..d {
+                y[c] = y[c] + xr[j * dp + c];
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +545,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The tree engine against the dense rule: per row, the same members
+    /// (so the same mean up to the summation order).
+    fn check_engine<T: Real + core::fmt::Debug>(n: usize, d: usize, seed: u64, scale: f64) {
+        let mut rng = SplitMix64::new(seed);
+        let mut x: Vec<T> = (0..n * d).map(|_| T::from_f64(scale * (2.0 * rng.next_f64() - 1.0))).collect();
+        for j in 0..n / 10 {
+            for c in 0..d {
+                x[(n - 1 - j) * d + c] = x[j * d + c];
+            }
+        }
+        let amat: Vec<T> = (0..d * d).map(|k| T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.3 * (k as f64) - 0.4 })).collect();
+        for a in [None, Some(&amat[..])] {
+            for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
+                let rule = Rule::Threshold { delta: T::from_f64(delta * scale * scale), tau: T::from_f64(tau) };
+                let mut tree = Attn::<T>::new(n, d).unwrap();
+                tree.tree_engine = true;
+                let yt = pass(&mut tree, &x, a, rule);
+                let mut dense = Attn::<T>::new(n, d).unwrap();
+                dense.tree = None;
+                let yd = pass(&mut dense, &x, a, rule);
+                for k in 0..yt.len() {
+                    let tol = 4.0 * (n as f64) * T::EPS.to_f64() * scale;
+                    assert!((yt[k].to_f64() - yd[k].to_f64()).abs() <= tol, "n={} d={} delta={} A={} entry {}: {:?} vs {:?}", n, d, delta, a.is_some(), k, yt[k], yd[k]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tree_engine_has_the_dense_members() {
+        check_engine::<f64>(300, 1, 1, 1.0);
+        check_engine::<f64>(1100, 2, 2, 1.0);
+        check_engine::<f64>(700, 3, 3, 1.0);
+        check_engine::<f32>(900, 2, 4, 1.0);
+        // |x| ~ 1e150: the alignments may overflow, so rows go by the scalar rule
+        check_engine::<f64>(200, 2, 5, 1e150);
     }
 
     #[test]

@@ -262,6 +262,17 @@ impl<T: Real> Sim<T> {
         ok
     }
 
+    /// Choose the engine of the threshold rules: `tree` = the tree engine's
+    /// range sums (d <= 3 only; false and nothing changed otherwise), else
+    /// the dense engine (canonical ascending-j sums).
+    pub fn set_engine(&mut self, tree: bool) -> bool {
+        if tree && self.d > crate::attend::SPARSE_D {
+            return false;
+        }
+        self.attn.tree_engine = tree;
+        true
+    }
+
     /// Choose the sphere integrator and its time step dt > 0.
     pub fn set_ode(&mut self, integrator: Integrator, dt: f64) -> bool {
         let ok = dt > 0.0 && dt.is_finite();

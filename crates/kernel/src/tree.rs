@@ -1,6 +1,22 @@
-//! Spatial trees over a snapshot of the tokens: the sparse path of the
-//! threshold rules (hardmax, localmax) in low dimension, used by the
-//! attention pass (attend.rs) in place of the dense alignment tiles.
+//! Spatial trees over a snapshot of the tokens: the sparse paths of the
+//! threshold rules (hardmax, localmax, Frank–Wolfe) in low dimension, used by
+//! the attention pass (attend.rs) in place of the dense alignment tiles.
+//!
+//! Two queries share one kd-tree:
+//! - the dense engine's sparse path enumerates the members of a row
+//!   (`mark` + `gather`) and sums them in ascending j: bit-identical to the
+//!   dense tiles;
+//! - the tree engine sums them by a half-space range-sum query (`range_sum`):
+//!   a node whose every computed alignment is provably >= the threshold is
+//!   taken whole by its precomputed coordinate sum and count, a node provably
+//!   below it is skipped, and only nodes the boundary crosses are opened. The
+//!   membership is exactly the dense rule's; only the summation order differs
+//!   (depth-first, left child first; within a leaf ascending j; a node's sum
+//!   is left sum + right sum). ts/backend/tree.ts implements the same tree,
+//!   build and order, so the wasm and js backends agree bit for bit in f64.
+//!
+//! The build is deterministic (a total order: coordinate, then token index;
+//! each leaf's tokens ascending), so the tree depends only on the snapshot.
 
 use crate::alloc::try_zeroed;
 use crate::simd::Real;
@@ -27,6 +43,9 @@ pub struct Tree<T: Real> {
     range: Vec<u32>,
     /// Node k's box: lower corner at bbox[2dk ..], upper corner at bbox[2dk + d ..].
     bbox: Vec<T>,
+    /// Node k's coordinate sums at sums[dk ..] (leaf: its tokens in tree
+    /// order; inner node: left + right). Filled by `build` only when asked.
+    sums: Vec<T>,
     stack: Vec<u32>,
     /// One bit per token; all zero between rows.
     bits: Vec<u64>,
@@ -51,6 +70,7 @@ impl<T: Real> Tree<T> {
             pts: try_zeroed(n.checked_mul(d)?)?,
             range: try_zeroed(2 * nodes)?,
             bbox: try_zeroed(nodes.checked_mul(2 * d)?)?,
+            sums: try_zeroed(nodes.checked_mul(d)?)?,
             stack: try_zeroed(2 * depth + 4)?,
             bits: try_zeroed((n + 63) / 64)?,
             dense_left: 0,
@@ -60,12 +80,13 @@ impl<T: Real> Tree<T> {
     /// Bytes held by the tree's buffers.
     pub fn bytes(&self) -> usize {
         (self.perm.len() + self.range.len() + self.stack.len()) * 4
-            + (self.pts.len() + self.bbox.len()) * core::mem::size_of::<T>()
+            + (self.pts.len() + self.bbox.len() + self.sums.len()) * core::mem::size_of::<T>()
             + self.bits.len() * 8
     }
 
-    /// Build over the row-major snapshot xr (rows padded to dp); entries finite.
-    pub fn build(&mut self, xr: &[T], n: usize, d: usize, dp: usize) {
+    /// Build over the row-major snapshot xr (rows padded to dp); entries
+    /// finite. `with_sums`: also the node sums `range_sum` reads.
+    pub fn build(&mut self, xr: &[T], n: usize, d: usize, dp: usize, with_sums: bool) {
         for (k, p) in self.perm.iter_mut().enumerate() {
             *p = k as u32;
         }
@@ -96,9 +117,11 @@ impl<T: Real> Tree<T> {
                         dim = c;
                     }
                 }
+                // A total order (coordinate, then index): the halves depend
+                // only on the snapshot, not on the selection algorithm.
                 self.perm[lo..hi].select_nth_unstable_by(mid - lo, |&p, &q| {
                     let (u, v) = (xr[p as usize * dp + dim], xr[q as usize * dp + dim]);
-                    u.partial_cmp(&v).unwrap_or(core::cmp::Ordering::Equal)
+                    u.partial_cmp(&v).unwrap_or(core::cmp::Ordering::Equal).then(p.cmp(&q))
                 });
             }
             self.range[2 * (2 * node + 1)] = lo as u32;
@@ -106,8 +129,32 @@ impl<T: Real> Tree<T> {
             self.range[2 * (2 * node + 2)] = mid as u32;
             self.range[2 * (2 * node + 2) + 1] = hi as u32;
         }
+        for leaf in first_leaf..nodes {
+            let (lo, hi) = (self.range[2 * leaf] as usize, self.range[2 * leaf + 1] as usize);
+            self.perm[lo..hi].sort_unstable();
+        }
         for (k, &j) in self.perm.iter().enumerate() {
             self.pts[k * d..k * d + d].copy_from_slice(&xr[j as usize * dp..j as usize * dp + d]);
+        }
+        if with_sums {
+            for node in (0..nodes).rev() {
+                let b = d * node;
+                if node >= first_leaf {
+                    let (lo, hi) = (self.range[2 * node] as usize, self.range[2 * node + 1] as usize);
+                    for c in 0..d {
+                        let mut s = T::ZERO;
+                        for k in lo..hi {
+                            s = s + self.pts[k * d + c];
+                        }
+                        self.sums[b + c] = s;
+                    }
+                } else {
+                    let (l, r) = (d * (2 * node + 1), d * (2 * node + 2));
+                    for c in 0..d {
+                        self.sums[b + c] = self.sums[l + c] + self.sums[r + c];
+                    }
+                }
+            }
         }
         for node in (0..nodes).rev() {
             let b = 2 * d * node;
@@ -157,6 +204,31 @@ impl<T: Real> Tree<T> {
         u + s * (T::from_usize(2 * d + 4) * T::EPS) + T::from_f64(1e-300)
     }
 
+    /// Lower bound of <q, x> over the node's box, widened by the same
+    /// rounding slack as `bound`: every computed alignment in the box is >=
+    /// the result.
+    #[inline(always)]
+    fn lower(&self, q: &[T], d: usize, node: usize) -> T {
+        let b = 2 * d * node;
+        let (mut u, mut s) = (T::ZERO, T::ZERO);
+        for c in 0..d {
+            let (lo, hi) = (q[c] * self.bbox[b + c], q[c] * self.bbox[b + d + c]);
+            u = u + if hi < lo { hi } else { lo };
+            let (al, ah) = (lo.abs(), hi.abs());
+            s = s + if ah > al { ah } else { al };
+        }
+        u - s * (T::from_usize(2 * d + 4) * T::EPS) - T::from_f64(1e-300)
+    }
+
+    /// True when every token of the node has the same coordinates (its box
+    /// is a point): their computed alignments are then all equal to the one
+    /// of the box's corner.
+    #[inline(always)]
+    fn is_point(&self, d: usize, node: usize) -> bool {
+        let b = 2 * d * node;
+        (0..d).all(|c| self.bbox[b + c] == self.bbox[b + d + c])
+    }
+
     #[inline(always)]
     fn dot(q: &[T], x: &[T], d: usize) -> T {
         let mut s = q[0] * x[0];
@@ -178,7 +250,14 @@ impl<T: Real> Tree<T> {
             if self.bound(q, d, node) < m {
                 continue;
             }
-            if node >= first_leaf {
+            if self.is_point(d, node) {
+                // All its tokens share one computed alignment (a collapsed cluster).
+                let k = self.range[2 * node] as usize;
+                let a = Self::dot(q, &self.pts[k * d..k * d + d], d);
+                if a > m {
+                    m = a;
+                }
+            } else if node >= first_leaf {
                 for k in self.range[2 * node] as usize..self.range[2 * node + 1] as usize {
                     let a = Self::dot(q, &self.pts[k * d..k * d + d], d);
                     if a > m {
@@ -195,6 +274,65 @@ impl<T: Real> Tree<T> {
             }
         }
         m
+    }
+
+    /// The tree engine's row: y[..d] = the sum of x_j over the members
+    /// {j : a_ij >= thr} (a_ij computed exactly as the dense tiles do),
+    /// taken node by node in depth-first order (left child first; a leaf's
+    /// tokens ascending j); returns their count. Needs `build(.., true)`.
+    /// Membership is exact: a node is taken whole only when its lower bound
+    /// (or, for a point box, its one computed alignment) is >= thr, skipped
+    /// only when its upper bound is < thr, and opened otherwise.
+    pub fn range_sum(&mut self, q: &[T], d: usize, thr: T, y: &mut [T]) -> usize {
+        let first_leaf = (1usize << self.depth) - 1;
+        for v in y[..d].iter_mut() {
+            *v = T::ZERO;
+        }
+        let mut count = 0;
+        let mut top = 1;
+        self.stack[0] = 0;
+        while top > 0 {
+            top -= 1;
+            let node = self.stack[top] as usize;
+            let (lo, hi) = (self.range[2 * node] as usize, self.range[2 * node + 1] as usize);
+            if lo == hi {
+                continue;
+            }
+            let whole = if self.is_point(d, node) {
+                if Self::dot(q, &self.pts[lo * d..lo * d + d], d) >= thr {
+                    true
+                } else {
+                    continue;
+                }
+            } else {
+                if self.bound(q, d, node) < thr {
+                    continue;
+                }
+                self.lower(q, d, node) >= thr
+            };
+            if whole {
+                let b = d * node;
+                for c in 0..d {
+                    y[c] = y[c] + self.sums[b + c];
+                }
+                count += hi - lo;
+            } else if node >= first_leaf {
+                for k in lo..hi {
+                    let p = &self.pts[k * d..k * d + d];
+                    if Self::dot(q, p, d) >= thr {
+                        for c in 0..d {
+                            y[c] = y[c] + p[c];
+                        }
+                        count += 1;
+                    }
+                }
+            } else {
+                self.stack[top] = (2 * node + 2) as u32;
+                self.stack[top + 1] = (2 * node + 1) as u32;
+                top += 2;
+            }
+        }
+        count
     }
 
     /// Set the bits of the members {j : a_ij >= thr}; returns their count.
@@ -244,6 +382,104 @@ impl<T: Real> Tree<T> {
                     *yc = *yc + xc;
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prng::SplitMix64;
+
+    /// Point sets of every kind the tests name: random, clustered (exact
+    /// duplicates and tiny spreads), collinear, all equal, a coarse grid.
+    fn clouds(n: usize, d: usize, seed: u64) -> Vec<Vec<f64>> {
+        let mut rng = SplitMix64::new(seed);
+        let mut u = move || 2.0 * rng.next_f64() - 1.0;
+        let random: Vec<f64> = (0..n * d).map(|_| u()).collect();
+        let centres: Vec<f64> = (0..5 * d).map(|_| u()).collect();
+        let mut clustered = vec![0.0; n * d];
+        for j in 0..n {
+            let k = j % 5;
+            for c in 0..d {
+                clustered[j * d + c] = centres[k * d + c] + if j % 3 == 0 { 0.0 } else { 1e-9 * u() };
+            }
+        }
+        let dir: Vec<f64> = (0..d).map(|_| u()).collect();
+        let collinear: Vec<f64> = (0..n).flat_map(|j| {
+            let s = ((j * 37) % 101) as f64 / 50.0 - 1.0;
+            dir.iter().map(move |&v| s * v).collect::<Vec<_>>()
+        }).collect();
+        let equal: Vec<f64> = (0..n * d).map(|k| [0.3, -0.7, 0.1][k % d]).collect();
+        let grid: Vec<f64> = (0..n * d).map(|k| ((k * 7 + k / d) % 5) as f64 * 0.25 - 0.5).collect();
+        vec![random, clustered, collinear, equal, grid]
+    }
+
+    fn check<T: Real + core::fmt::Debug>(n: usize, d: usize, seed: u64) {
+        let dp = d; // no padding needed by the tree itself
+        for (kind, xs) in clouds(n, d, seed).into_iter().enumerate() {
+            let x: Vec<T> = xs.iter().map(|&v| T::from_f64(v)).collect();
+            let mut t = Tree::<T>::new(n, d).unwrap();
+            t.build(&x, n, d, dp, true);
+            let mut rng = SplitMix64::new(seed ^ 0x9e37);
+            let xmax = x.iter().fold(0.0f64, |m, v| m.max(v.to_f64().abs()));
+            for trial in 0..40 {
+                let q: Vec<T> = (0..d).map(|_| T::from_f64((2.0 * rng.next_f64() - 1.0) * if trial % 4 == 0 { 100.0 } else { 1.0 })).collect();
+                let m = t.max(&q, d);
+                // the exact maximum of the computed alignments
+                let brute = (0..n).map(|j| Tree::<T>::dot(&q, &x[j * d..j * d + d], d)).fold(T::NEG_INFINITY, |a, b| if b > a { b } else { a });
+                assert!(m == brute, "kind {} max {:?} vs {:?}", kind, m, brute);
+                // thresholds: ties, tiny and large gaps, and exactly on some token's alignment
+                let on = Tree::<T>::dot(&q, &x[(trial * 13 % n) * d..(trial * 13 % n) * d + d], d);
+                for thr in [m, m - T::from_f64(1e-12), m - T::from_f64(0.05), m - T::from_f64(0.5), m - T::from_f64(3.0), on] {
+                    let mut y = vec![T::ZERO; d];
+                    let count = t.range_sum(&q, d, thr, &mut y);
+                    let marked = t.mark(&q, d, thr);
+                    let mut z = vec![T::ZERO; d];
+                    t.gather(&x, d, dp, &mut z);
+                    let brute = (0..n).filter(|&j| Tree::<T>::dot(&q, &x[j * d..j * d + d], d) >= thr).count();
+                    assert_eq!(count, brute, "kind {} d {} thr {:?}", kind, d, thr);
+                    assert_eq!(marked, brute);
+                    // both are sums of `count` terms of size <= xmax: each is within count^2 eps xmax / 2 of the exact sum
+                    let tol = (count * count) as f64 * T::EPS.to_f64() * xmax;
+                    for c in 0..d {
+                        assert!((y[c].to_f64() - z[c].to_f64()).abs() <= tol, "kind {} sum {:?} vs {:?}", kind, y[c], z[c]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn range_sums_count_exactly_the_dense_members() {
+        for &(n, d) in &[(1usize, 2usize), (15, 1), (17, 2), (300, 1), (1000, 2), (777, 3)] {
+            check::<f64>(n, d, 11 + n as u64);
+            check::<f32>(n, d, 12 + n as u64);
+        }
+    }
+
+    #[test]
+    fn the_build_splits_by_coordinate_then_index_and_sorts_leaves() {
+        // Equal coordinates are ordered by token index, and each leaf ascending:
+        // building twice gives the same permutation and the same node sums.
+        let (n, d) = (500, 2);
+        let x: Vec<f64> = (0..n * d).map(|k| ((k * 7) % 3) as f64).collect();
+        let mut a = Tree::<f64>::new(n, d).unwrap();
+        a.build(&x, n, d, d, true);
+        // every inner node's left half precedes its right half in (coordinate, index) order on some axis
+        for node in 0..(1usize << a.depth) - 1 {
+            let (l, r) = (2 * node + 1, 2 * node + 2);
+            let left = &a.perm[a.range[2 * l] as usize..a.range[2 * l + 1] as usize];
+            let right = &a.perm[a.range[2 * r] as usize..a.range[2 * r + 1] as usize];
+            let key = |j: u32, c: usize| (x[j as usize * d + c], j);
+            assert!((0..d).any(|c| {
+                let lmax = left.iter().map(|&j| key(j, c)).fold((f64::NEG_INFINITY, 0), |m, k| if k > m { k } else { m });
+                right.iter().all(|&j| key(j, c) > lmax)
+            }), "node {}", node);
+        }
+        for leaf in (1usize << a.depth) - 1..(2usize << a.depth) - 1 {
+            let (lo, hi) = (a.range[2 * leaf] as usize, a.range[2 * leaf + 1] as usize);
+            assert!(a.perm[lo..hi].windows(2).all(|w| w[0] < w[1]));
         }
     }
 }
