@@ -111,6 +111,7 @@ export class Simulation {
         sphere: o.sphere,
         integrator: INTEGRATOR_CODE[o.integrator],
         dt: o.dt,
+        engine: o.engine === 'tree' ? 1 : 0,
       };
       backend.setParams(params);
       backend.setMatrix('A', o.A);
@@ -180,6 +181,15 @@ export class Simulation {
   get threads(): number {
     this.#live();
     return this.#o.threads;
+  }
+  /**
+   * Engine of the threshold models in use: 'dense' (canonical ascending-j
+   * sums) or 'tree' (kd-tree range sums, d <= 3): the `engine` option with
+   * 'auto' resolved; always 'dense' for the other models.
+   */
+  get engine(): 'dense' | 'tree' {
+    this.#live();
+    return this.#o.engine;
   }
   /** The precision of the state. */
   get precision(): Precision {

@@ -27,7 +27,7 @@ import type { Precision } from '../types.js';
 import { BROWSER_WORKER_SOURCE, CMD, CTL, NODE_WORKER_SOURCE, WORKER_FAILED } from './worker-source.js';
 
 /** f64 slots of the per-step parameter block (then A and V, d*d each, row-major). */
-const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, A: 12 } as const;
+const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, ENGINE: 12, A: 13 } as const;
 
 /** The minimal Worker surface used here (Node's worker_threads.Worker and the browser's Worker). */
 interface AnyWorker {
@@ -268,6 +268,7 @@ export class ThreadedBackend implements Backend {
     par[PAR.UPDATE] = p.update;
     par[PAR.H] = p.h;
     par[PAR.SPHERE] = p.sphere ? 1 : 0;
+    par[PAR.ENGINE] = p.engine;
     const dd = this.d * this.d;
     par[PAR.A_ID] = this.#A === null ? 1 : 0;
     par[PAR.V_ID] = this.#V === null ? 1 : 0;

@@ -53,10 +53,11 @@ function job(p, x) {
   const dd = d * d;
   let s = K.ad_set_params(h, p[4], p[5], p[6]) >>> 0;
   if (s === 0) s = K.ad_set_update(h, p[7], p[8], p[9]) >>> 0;
+  if (s === 0) s = K.ad_set_engine(h, p[12]) >>> 0;
   if (s !== 0) return s;
-  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(12, 12 + dd));
+  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(13, 13 + dd));
   K.ad_set_identity(h, 0, p[10]);
-  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(12 + dd, 12 + 2 * dd));
+  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(13 + dd, 13 + 2 * dd));
   K.ad_set_identity(h, 1, p[11]);
   K.ad_set_seed(h, p[2], p[3]);
   view(K.ad_positions_ptr(h), n * d).set(x);

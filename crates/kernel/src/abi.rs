@@ -261,11 +261,13 @@ pub extern "C" fn ad_set_ode(h: u32, integrator: u32, dt: f64) -> u32 {
 
 /// Engine of the threshold rules (hardmax, localmax, frank-wolfe): 0 dense
 /// (canonical ascending-j sums), 1 tree (range sums on a kd-tree, d <= 3;
-/// 2 for d > 3). Other models ignore it.
+/// 2 for d > 3, 3 if its memo cannot be allocated). Other models ignore it.
 #[no_mangle]
 pub extern "C" fn ad_set_engine(h: u32, engine: u32) -> u32 {
     with_sim!(h, s => match engine {
-        0 | 1 if s.set_engine(engine == 1) => OK,
+        0 => { s.set_engine(false); OK }
+        1 if s.d > crate::attend::SPARSE_D => BAD_ARGUMENT,
+        1 => if s.set_engine(true) { OK } else { OUT_OF_MEMORY },
         _ => BAD_ARGUMENT,
     }, BAD_HANDLE)
 }

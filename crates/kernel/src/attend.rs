@@ -77,8 +77,16 @@ pub struct Attn<T: Real> {
     l1max: f64,
     /// The kd-tree of threshold rules in low dimension (None when d > SPARSE_D).
     tree: Option<Tree<T>>,
-    /// Threshold rules by the tree engine's range sums (needs `tree`).
-    pub tree_engine: bool,
+    /// Threshold rules by the tree engine's range sums (needs `tree`; set by `set_tree_engine`).
+    tree_engine: bool,
+    /// The tree engine's memo of rows with equal tokens (a collapsed cluster
+    /// asks one query): an open-addressing table of 2^k >= 2n slots holding
+    /// row + 1 of a computed row (0 empty), and those rows' means at
+    /// ymemo[i*d ..]. y_i depends only on x_i and the snapshot, so a row
+    /// whose x_i equals (bit for bit) a computed one's takes its mean: the
+    /// same value recomputing gives. Empty unless the tree engine is on.
+    memo: Vec<u32>,
+    ymemo: Vec<T>,
 }
 
 /// Dimensions where threshold rules have a kd-tree (both engines), and the
@@ -109,13 +117,39 @@ impl<T: Real> Attn<T> {
             l1max: f64::INFINITY,
             tree: if d <= SPARSE_D { Some(Tree::new(n, d)?) } else { None },
             tree_engine: false,
+            memo: Vec::new(),
+            ymemo: Vec::new(),
         })
     }
 
+    /// Turn the tree engine on (allocating its memo once) or off; false if
+    /// there is no tree (d > SPARSE_D) or memory runs out, nothing changed.
+    pub fn set_tree_engine(&mut self, on: bool) -> bool {
+        if on {
+            if self.tree.is_none() {
+                return false;
+            }
+            if self.memo.is_empty() {
+                let slots = match memo_slots(self.n) {
+                    Some(s) => s,
+                    None => return false,
+                };
+                let (memo, ymemo) = match (try_zeroed(slots), self.n.checked_mul(self.d).and_then(try_zeroed)) {
+                    (Some(m), Some(y)) => (m, y),
+                    _ => return false,
+                };
+                self.memo = memo;
+                self.ymemo = ymemo;
+            }
+        }
+        self.tree_engine = on;
+        true
+    }
+
     pub fn bytes(&self) -> usize {
-        (self.xp.len() + self.xr.len() + self.qt.len() + self.rows.len() + self.y.len() + self.maxes.len() + self.totals.len())
+        (self.xp.len() + self.xr.len() + self.qt.len() + self.rows.len() + self.y.len() + self.maxes.len() + self.totals.len() + self.ymemo.len())
             * core::mem::size_of::<T>()
-            + self.members.len() * 4
+            + (self.members.len() + self.memo.len()) * 4
             + self.tree.as_ref().map_or(0, |t| t.bytes())
     }
 
@@ -297,9 +331,36 @@ impl<T: Real> Attn<T> {
         if safe {
             t.build(&self.xr, n, d, dp, true);
         }
+        for slot in self.memo.iter_mut() {
+            *slot = 0;
+        }
+        let mask = self.memo.len() - 1;
         let mut q = [T::ZERO; SPARSE_D];
         for i in r0..r1 {
             let xi = &self.xr[i * dp..i * dp + d];
+            // A row with the same token as a computed one takes its mean.
+            let mut h = 0x9e37_79b9_7f4a_7c15u64;
+            for &v in xi {
+                h = (h ^ v.to_f64().to_bits()).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                h ^= h >> 31;
+            }
+            let mut slot = h as usize & mask;
+            let mut hit = None;
+            while self.memo[slot] != 0 {
+                let j = self.memo[slot] as usize - 1;
+                let xj = &self.xr[j * dp..j * dp + d];
+                if xi.iter().zip(xj).all(|(a, b)| a.to_f64().to_bits() == b.to_f64().to_bits()) {
+                    hit = Some(j);
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            if let Some(j) = hit {
+                let (a, b) = (j * d, i * d);
+                self.ymemo.copy_within(a..a + d, b);
+                f(i, &self.ymemo[b..b + d])?;
+                continue;
+            }
             let mut qmax = 0.0f64;
             for rr in 0..d {
                 let v = match a {
@@ -338,6 +399,8 @@ impl<T: Real> Attn<T> {
             for yc in y[..d].iter_mut() {
                 *yc = *yc / cnt;
             }
+            self.ymemo[i * d..i * d + d].copy_from_slice(&y[..d]);
+            self.memo[slot] = (i + 1) as u32;
             f(i, &y[..d])?;
         }
         Ok(())
@@ -462,6 +525,11 @@ impl<T: Real> Attn<T> {
     }
 }
 
+/// Slots of the tree engine's memo: the power of two >= 2n (None on overflow).
+pub fn memo_slots(n: usize) -> Option<usize> {
+    n.checked_mul(2)?.checked_next_power_of_two()
+}
+
 /// One threshold row by plain scalar loops in the dense rule's order:
 /// a_j = sum_c q_c x_jc ascending c, m = max_j a_j (a NaN is adopted, then
 /// refused), members summed in ascending j into y[..d]; returns the count.
@@ -562,7 +630,7 @@ mod tests {
             for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
                 let rule = Rule::Threshold { delta: T::from_f64(delta * scale * scale), tau: T::from_f64(tau) };
                 let mut tree = Attn::<T>::new(n, d).unwrap();
-                tree.tree_engine = true;
+                assert!(tree.set_tree_engine(true));
                 let yt = pass(&mut tree, &x, a, rule);
                 let mut dense = Attn::<T>::new(n, d).unwrap();
                 dense.tree = None;

@@ -263,14 +263,11 @@ impl<T: Real> Sim<T> {
     }
 
     /// Choose the engine of the threshold rules: `tree` = the tree engine's
-    /// range sums (d <= 3 only; false and nothing changed otherwise), else
-    /// the dense engine (canonical ascending-j sums).
+    /// range sums (d <= 3 only; its memo is allocated on first use), else
+    /// the dense engine (canonical ascending-j sums). false, nothing
+    /// changed, if d > 3 or memory runs out.
     pub fn set_engine(&mut self, tree: bool) -> bool {
-        if tree && self.d > crate::attend::SPARSE_D {
-            return false;
-        }
-        self.attn.tree_engine = tree;
-        true
+        self.attn.set_tree_engine(tree)
     }
 
     /// Choose the sphere integrator and its time step dt > 0.

@@ -204,20 +204,22 @@ impl<T: Real> Tree<T> {
         u + s * (T::from_usize(2 * d + 4) * T::EPS) + T::from_f64(1e-300)
     }
 
-    /// Lower bound of <q, x> over the node's box, widened by the same
-    /// rounding slack as `bound`: every computed alignment in the box is >=
-    /// the result.
+    /// Lower and upper bounds of <q, x> over the node's box, each widened by
+    /// the rounding slack of `bound`: every computed alignment in the box
+    /// lies between them.
     #[inline(always)]
-    fn lower(&self, q: &[T], d: usize, node: usize) -> T {
+    fn bounds(&self, q: &[T], d: usize, node: usize) -> (T, T) {
         let b = 2 * d * node;
-        let (mut u, mut s) = (T::ZERO, T::ZERO);
+        let (mut l, mut u, mut s) = (T::ZERO, T::ZERO, T::ZERO);
         for c in 0..d {
             let (lo, hi) = (q[c] * self.bbox[b + c], q[c] * self.bbox[b + d + c]);
-            u = u + if hi < lo { hi } else { lo };
+            u = u + if hi > lo { hi } else { lo };
+            l = l + if hi < lo { hi } else { lo };
             let (al, ah) = (lo.abs(), hi.abs());
             s = s + if ah > al { ah } else { al };
         }
-        u - s * (T::from_usize(2 * d + 4) * T::EPS) - T::from_f64(1e-300)
+        let slack = s * (T::from_usize(2 * d + 4) * T::EPS);
+        (l - slack - T::from_f64(1e-300), u + slack + T::from_f64(1e-300))
     }
 
     /// True when every token of the node has the same coordinates (its box
@@ -305,10 +307,11 @@ impl<T: Real> Tree<T> {
                     continue;
                 }
             } else {
-                if self.bound(q, d, node) < thr {
+                let (low, up) = self.bounds(q, d, node);
+                if up < thr {
                     continue;
                 }
-                self.lower(q, d, node) >= thr
+                low >= thr
             };
             if whole {
                 let b = d * node;
