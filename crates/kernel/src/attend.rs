@@ -335,6 +335,9 @@ impl<T: Real> Attn<T> {
             *slot = 0;
         }
         let mask = self.memo.len() - 1;
+        // The last HINTS distinct argmaxes (tree positions), which start each row's maximum.
+        const HINTS: usize = 8;
+        let (mut hints, mut nh, mut next) = ([0u32; HINTS], 0, 0);
         let mut q = [T::ZERO; SPARSE_D];
         for i in r0..r1 {
             let xi = &self.xr[i * dp..i * dp + d];
@@ -381,7 +384,12 @@ impl<T: Real> Attn<T> {
             }
             let y = &mut self.y[..dp];
             let count = if safe && qmax * self.l1max < T::SAFE {
-                let m = t.max(&q[..d], d);
+                let (m, arg) = t.max_from(&q[..d], d, &hints[..nh]);
+                if !hints[..nh].contains(&arg) {
+                    hints[next] = arg;
+                    next = (next + 1) % HINTS;
+                    nh = if nh < HINTS { nh + 1 } else { HINTS };
+                }
                 if !m.is_finite() {
                     return Err(StepError::NonFinite);
                 }

@@ -63,6 +63,11 @@ impl<T: Real> Tree<T> {
         while (n + (1 << depth) - 1) >> depth > LEAF {
             depth += 1;
         }
+        // n < 2^32 and leaves of > LEAF / 2 tokens keep depth < 30: the
+        // queries' fixed stacks of 64 entries (depth + 2 at most) suffice.
+        if depth > 60 {
+            return None;
+        }
         let nodes = (1usize << (depth + 1)) - 1;
         Some(Tree {
             depth,
@@ -204,33 +209,6 @@ impl<T: Real> Tree<T> {
         u + s * (T::from_usize(2 * d + 4) * T::EPS) + T::from_f64(1e-300)
     }
 
-    /// Lower and upper bounds of <q, x> over the node's box, each widened by
-    /// the rounding slack of `bound`: every computed alignment in the box
-    /// lies between them.
-    #[inline(always)]
-    fn bounds(&self, q: &[T], d: usize, node: usize) -> (T, T) {
-        let b = 2 * d * node;
-        let (mut l, mut u, mut s) = (T::ZERO, T::ZERO, T::ZERO);
-        for c in 0..d {
-            let (lo, hi) = (q[c] * self.bbox[b + c], q[c] * self.bbox[b + d + c]);
-            u = u + if hi > lo { hi } else { lo };
-            l = l + if hi < lo { hi } else { lo };
-            let (al, ah) = (lo.abs(), hi.abs());
-            s = s + if ah > al { ah } else { al };
-        }
-        let slack = s * (T::from_usize(2 * d + 4) * T::EPS);
-        (l - slack - T::from_f64(1e-300), u + slack + T::from_f64(1e-300))
-    }
-
-    /// True when every token of the node has the same coordinates (its box
-    /// is a point): their computed alignments are then all equal to the one
-    /// of the box's corner.
-    #[inline(always)]
-    fn is_point(&self, d: usize, node: usize) -> bool {
-        let b = 2 * d * node;
-        (0..d).all(|c| self.bbox[b + c] == self.bbox[b + d + c])
-    }
-
     #[inline(always)]
     fn dot(q: &[T], x: &[T], d: usize) -> T {
         let mut s = q[0] * x[0];
@@ -242,40 +220,22 @@ impl<T: Real> Tree<T> {
 
     /// max_j a_ij for the query q (exact: the same value the dense tiles give).
     pub fn max(&mut self, q: &[T], d: usize) -> T {
-        let first_leaf = (1usize << self.depth) - 1;
-        let mut m = T::from_f64(f64::NEG_INFINITY);
-        let mut top = 1;
-        self.stack[0] = 0;
-        while top > 0 {
-            top -= 1;
-            let node = self.stack[top] as usize;
-            if self.bound(q, d, node) < m {
-                continue;
-            }
-            if self.is_point(d, node) {
-                // All its tokens share one computed alignment (a collapsed cluster).
-                let k = self.range[2 * node] as usize;
-                let a = Self::dot(q, &self.pts[k * d..k * d + d], d);
-                if a > m {
-                    m = a;
-                }
-            } else if node >= first_leaf {
-                for k in self.range[2 * node] as usize..self.range[2 * node + 1] as usize {
-                    let a = Self::dot(q, &self.pts[k * d..k * d + d], d);
-                    if a > m {
-                        m = a;
-                    }
-                }
-            } else {
-                // Visit the child with the larger bound first (pushed last).
-                let (l, r) = (2 * node + 1, 2 * node + 2);
-                let (first, second) = if self.bound(q, d, l) >= self.bound(q, d, r) { (l, r) } else { (r, l) };
-                self.stack[top] = second as u32;
-                self.stack[top + 1] = first as u32;
-                top += 2;
-            }
+        self.max_from(q, d, &[]).0
+    }
+
+    /// `max`, started from the alignments of the tokens at the tree
+    /// positions `hints` (e.g. recent rows' argmaxes: in a clustered state
+    /// one of them is usually within a cluster's width of the maximum, so the
+    /// branch and bound opens little more than one root-to-leaf path). The
+    /// result does not depend on the hints: they are real tokens' computed
+    /// alignments, so the maximum is the same value. Returns (m, the tree
+    /// position of a token attaining it).
+    pub fn max_from(&mut self, q: &[T], d: usize, hints: &[u32]) -> (T, u32) {
+        match d {
+            1 => self.max_k::<1>(q, hints),
+            2 => self.max_k::<2>(q, hints),
+            _ => self.max_k::<3>(q, hints),
         }
-        m
     }
 
     /// The tree engine's row: y[..d] = the sum of x_j over the members
@@ -286,55 +246,180 @@ impl<T: Real> Tree<T> {
     /// (or, for a point box, its one computed alignment) is >= thr, skipped
     /// only when its upper bound is < thr, and opened otherwise.
     pub fn range_sum(&mut self, q: &[T], d: usize, thr: T, y: &mut [T]) -> usize {
+        match d {
+            1 => self.range_sum_k::<1>(q, thr, y),
+            2 => self.range_sum_k::<2>(q, thr, y),
+            _ => self.range_sum_k::<3>(q, thr, y),
+        }
+    }
+
+    // The two queries written once per dimension D <= 3 (`d` is a constant,
+    // so the coordinate loops unroll), with unchecked indexing: every node
+    // index is < the node count (children of inner nodes only), every tree
+    // position < n, the stack never exceeds depth + 2 entries. The
+    // arithmetic is that of `bound`, `bounds`, `is_point` and `dot`, in the
+    // same order (ts/backend/tree.ts mirrors it).
+
+    #[inline(always)]
+    unsafe fn bound_k<const D: usize>(&self, q: &[T; D], node: usize) -> T {
+        let bb = self.bbox.as_ptr().add(2 * D * node);
+        let (mut u, mut s) = (T::ZERO, T::ZERO);
+        for c in 0..D {
+            let (lo, hi) = (q[c] * *bb.add(c), q[c] * *bb.add(D + c));
+            u = u + if hi > lo { hi } else { lo };
+            let (al, ah) = (lo.abs(), hi.abs());
+            s = s + if ah > al { ah } else { al };
+        }
+        u + s * (T::from_usize(2 * D + 4) * T::EPS) + T::from_f64(1e-300)
+    }
+
+    #[inline(always)]
+    unsafe fn bounds_k<const D: usize>(&self, q: &[T; D], node: usize) -> (T, T) {
+        let bb = self.bbox.as_ptr().add(2 * D * node);
+        let (mut l, mut u, mut s) = (T::ZERO, T::ZERO, T::ZERO);
+        for c in 0..D {
+            let (lo, hi) = (q[c] * *bb.add(c), q[c] * *bb.add(D + c));
+            u = u + if hi > lo { hi } else { lo };
+            l = l + if hi < lo { hi } else { lo };
+            let (al, ah) = (lo.abs(), hi.abs());
+            s = s + if ah > al { ah } else { al };
+        }
+        let slack = s * (T::from_usize(2 * D + 4) * T::EPS);
+        (l - slack - T::from_f64(1e-300), u + slack + T::from_f64(1e-300))
+    }
+
+    #[inline(always)]
+    unsafe fn is_point_k<const D: usize>(&self, node: usize) -> bool {
+        let bb = self.bbox.as_ptr().add(2 * D * node);
+        (0..D).all(|c| *bb.add(c) == *bb.add(D + c))
+    }
+
+    #[inline(always)]
+    unsafe fn dot_k<const D: usize>(&self, q: &[T; D], k: usize) -> T {
+        let p = self.pts.as_ptr().add(k * D);
+        let mut s = q[0] * *p;
+        for c in 1..D {
+            s = s + q[c] * *p.add(c);
+        }
+        s
+    }
+
+    fn max_k<const D: usize>(&mut self, q: &[T], hints: &[u32]) -> (T, u32) {
+        let mut qa = [T::ZERO; D];
+        qa.copy_from_slice(&q[..D]);
+        let q = &qa;
         let first_leaf = (1usize << self.depth) - 1;
-        for v in y[..d].iter_mut() {
-            *v = T::ZERO;
+        let mut m = T::from_f64(f64::NEG_INFINITY);
+        let mut arg = 0u32;
+        for &k in hints {
+            if (k as usize) < self.perm.len() {
+                let a = unsafe { self.dot_k(q, k as usize) };
+                if a > m {
+                    m = a;
+                    arg = k;
+                }
+            }
         }
-        let mut count = 0;
+        // Each stack entry keeps the bound computed when it was pushed.
+        let mut stack = [(0u32, T::ZERO); 64];
         let mut top = 1;
-        self.stack[0] = 0;
-        while top > 0 {
-            top -= 1;
-            let node = self.stack[top] as usize;
-            let (lo, hi) = (self.range[2 * node] as usize, self.range[2 * node + 1] as usize);
-            if lo == hi {
-                continue;
-            }
-            let whole = if self.is_point(d, node) {
-                if Self::dot(q, &self.pts[lo * d..lo * d + d], d) >= thr {
-                    true
-                } else {
+        unsafe {
+            stack[0] = (0, self.bound_k(q, 0));
+            let range = self.range.as_ptr();
+            while top > 0 {
+                top -= 1;
+                let (node, b) = *stack.get_unchecked(top);
+                let node = node as usize;
+                if b < m {
                     continue;
                 }
-            } else {
-                let (low, up) = self.bounds(q, d, node);
-                if up < thr {
-                    continue;
-                }
-                low >= thr
-            };
-            if whole {
-                let b = d * node;
-                for c in 0..d {
-                    y[c] = y[c] + self.sums[b + c];
-                }
-                count += hi - lo;
-            } else if node >= first_leaf {
-                for k in lo..hi {
-                    let p = &self.pts[k * d..k * d + d];
-                    if Self::dot(q, p, d) >= thr {
-                        for c in 0..d {
-                            y[c] = y[c] + p[c];
-                        }
-                        count += 1;
+                if self.is_point_k::<D>(node) {
+                    // All its tokens share one computed alignment (a collapsed cluster).
+                    let k = *range.add(2 * node) as usize;
+                    let a = self.dot_k(q, k);
+                    if a > m {
+                        m = a;
+                        arg = k as u32;
                     }
+                } else if node >= first_leaf {
+                    for k in *range.add(2 * node) as usize..*range.add(2 * node + 1) as usize {
+                        let a = self.dot_k(q, k);
+                        if a > m {
+                            m = a;
+                            arg = k as u32;
+                        }
+                    }
+                } else {
+                    // Visit the child with the larger bound first (pushed last).
+                    let (l, r) = (2 * node + 1, 2 * node + 2);
+                    let (bl, br) = (self.bound_k(q, l), self.bound_k(q, r));
+                    let (first, second) = if bl >= br { ((l, bl), (r, br)) } else { ((r, br), (l, bl)) };
+                    *stack.get_unchecked_mut(top) = (second.0 as u32, second.1);
+                    *stack.get_unchecked_mut(top + 1) = (first.0 as u32, first.1);
+                    top += 2;
                 }
-            } else {
-                self.stack[top] = (2 * node + 2) as u32;
-                self.stack[top + 1] = (2 * node + 1) as u32;
-                top += 2;
             }
         }
+        (m, arg)
+    }
+
+    fn range_sum_k<const D: usize>(&mut self, q: &[T], thr: T, y: &mut [T]) -> usize {
+        let mut qa = [T::ZERO; D];
+        qa.copy_from_slice(&q[..D]);
+        let q = &qa;
+        let first_leaf = (1usize << self.depth) - 1;
+        let mut acc = [T::ZERO; D];
+        let mut count = 0;
+        let mut stack = [0u32; 64];
+        let mut top = 1;
+        unsafe {
+            let range = self.range.as_ptr();
+            let sums = self.sums.as_ptr();
+            let pts = self.pts.as_ptr();
+            while top > 0 {
+                top -= 1;
+                let node = *stack.get_unchecked(top) as usize;
+                let (lo, hi) = (*range.add(2 * node) as usize, *range.add(2 * node + 1) as usize);
+                if lo == hi {
+                    continue;
+                }
+                let whole = if self.is_point_k::<D>(node) {
+                    if self.dot_k(q, lo) >= thr {
+                        true
+                    } else {
+                        continue;
+                    }
+                } else {
+                    let (low, up) = self.bounds_k(q, node);
+                    if up < thr {
+                        continue;
+                    }
+                    low >= thr
+                };
+                if whole {
+                    let sp = sums.add(D * node);
+                    for c in 0..D {
+                        acc[c] = acc[c] + *sp.add(c);
+                    }
+                    count += hi - lo;
+                } else if node >= first_leaf {
+                    for k in lo..hi {
+                        if self.dot_k(q, k) >= thr {
+                            let p = pts.add(k * D);
+                            for c in 0..D {
+                                acc[c] = acc[c] + *p.add(c);
+                            }
+                            count += 1;
+                        }
+                    }
+                } else {
+                    *stack.get_unchecked_mut(top) = (2 * node + 2) as u32;
+                    *stack.get_unchecked_mut(top + 1) = (2 * node + 1) as u32;
+                    top += 2;
+                }
+            }
+        }
+        y[..D].copy_from_slice(&acc);
         count
     }
 
@@ -484,5 +569,36 @@ mod tests {
             let (lo, hi) = (a.range[2 * leaf] as usize, a.range[2 * leaf + 1] as usize);
             assert!(a.perm[lo..hi].windows(2).all(|w| w[0] < w[1]));
         }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::prng::SplitMix64;
+
+    /// `cargo test --release tree_phase_times -- --ignored --nocapture`: native
+    /// times of the build and the two queries on a uniform cloud (a profile, not a test).
+    #[test]
+    #[ignore]
+    fn tree_phase_times() {
+        let (n, d) = (65536usize, 2usize);
+        let mut rng = SplitMix64::new(1);
+        let x: Vec<f64> = (0..n * d).map(|_| 2.0 * rng.next_f64() - 1.0).collect();
+        let mut t = Tree::<f64>::new(n, d).unwrap();
+        let t0 = std::time::Instant::now();
+        t.build(&x, n, d, d, true);
+        let t1 = std::time::Instant::now();
+        let mut ms = vec![0.0; n];
+        for i in 0..n {
+            ms[i] = t.max(&x[i * d..i * d + d], d);
+        }
+        let t2 = std::time::Instant::now();
+        let mut y = [0.0; 2];
+        for i in 0..n {
+            t.range_sum(&x[i * d..i * d + d], d, ms[i] - 0.1, &mut y);
+        }
+        let t3 = std::time::Instant::now();
+        println!("build {:?} max {:?} range {:?}", t1 - t0, t2 - t1, t3 - t2);
     }
 }
