@@ -322,6 +322,21 @@ impl<T: Real> Attn<T> {
     where
         F: FnMut(usize, &[T]) -> Result<(), StepError>,
     {
+        // The work is in the non-generic `tree_prepare` / `tree_row`, so it is
+        // compiled once per float type, not once per callback.
+        let mut hints = Hints { at: [0; HINTS], len: 0, next: 0 };
+        let safe = self.tree_prepare()?;
+        let d = self.d;
+        for i in r0..r1 {
+            self.tree_row(i, a, delta, tau, safe, &mut hints)?;
+            f(i, &self.ymemo[i * d..i * d + d])?;
+        }
+        Ok(())
+    }
+
+    /// Build the tree (over a finite snapshot; returns whether it is) and clear the memo.
+    #[inline(never)]
+    fn tree_prepare(&mut self) -> Result<bool, StepError> {
         let (n, d, dp) = (self.n, self.d, self.dp);
         let t = match self.tree.as_mut() {
             Some(t) => t,
@@ -334,83 +349,76 @@ impl<T: Real> Attn<T> {
         for slot in self.memo.iter_mut() {
             *slot = 0;
         }
+        Ok(safe)
+    }
+
+    /// Row i of the tree engine: its mean left in ymemo[i*d ..].
+    #[inline(never)]
+    fn tree_row(&mut self, i: usize, a: Option<&[T]>, delta: T, tau: T, safe: bool, hints: &mut Hints) -> Result<(), StepError> {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        let t = match self.tree.as_mut() {
+            Some(t) => t,
+            None => return Err(StepError::BadArgument),
+        };
         let mask = self.memo.len() - 1;
-        // The last HINTS distinct argmaxes (tree positions), which start each row's maximum.
-        const HINTS: usize = 8;
-        let (mut hints, mut nh, mut next) = ([0u32; HINTS], 0, 0);
+        let xi = &self.xr[i * dp..i * dp + d];
+        // A row with the same token as a computed one takes its mean.
+        let mut h = 0x9e37_79b9_7f4a_7c15u64;
+        for &v in xi {
+            h = (h ^ v.to_f64().to_bits()).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            h ^= h >> 31;
+        }
+        let mut slot = h as usize & mask;
+        while self.memo[slot] != 0 {
+            let j = self.memo[slot] as usize - 1;
+            let xj = &self.xr[j * dp..j * dp + d];
+            if xi.iter().zip(xj).all(|(a, b)| a.to_f64().to_bits() == b.to_f64().to_bits()) {
+                self.ymemo.copy_within(j * d..j * d + d, i * d);
+                return Ok(());
+            }
+            slot = (slot + 1) & mask;
+        }
         let mut q = [T::ZERO; SPARSE_D];
-        for i in r0..r1 {
-            let xi = &self.xr[i * dp..i * dp + d];
-            // A row with the same token as a computed one takes its mean.
-            let mut h = 0x9e37_79b9_7f4a_7c15u64;
-            for &v in xi {
-                h = (h ^ v.to_f64().to_bits()).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                h ^= h >> 31;
-            }
-            let mut slot = h as usize & mask;
-            let mut hit = None;
-            while self.memo[slot] != 0 {
-                let j = self.memo[slot] as usize - 1;
-                let xj = &self.xr[j * dp..j * dp + d];
-                if xi.iter().zip(xj).all(|(a, b)| a.to_f64().to_bits() == b.to_f64().to_bits()) {
-                    hit = Some(j);
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
-            if let Some(j) = hit {
-                let (a, b) = (j * d, i * d);
-                self.ymemo.copy_within(a..a + d, b);
-                f(i, &self.ymemo[b..b + d])?;
-                continue;
-            }
-            let mut qmax = 0.0f64;
-            for rr in 0..d {
-                let v = match a {
-                    None => xi[rr],
-                    Some(m) => {
-                        let mut s = T::ZERO;
-                        for c in 0..d {
-                            s = s + m[rr * d + c] * xi[c];
-                        }
-                        s
+        let mut qmax = 0.0f64;
+        for rr in 0..d {
+            let v = match a {
+                None => xi[rr],
+                Some(m) => {
+                    let mut s = T::ZERO;
+                    for c in 0..d {
+                        s = s + m[rr * d + c] * xi[c];
                     }
-                };
-                q[rr] = v;
-                let av = v.to_f64().abs();
-                if !(av <= qmax) {
-                    qmax = av;
+                    s
                 }
-            }
-            let y = &mut self.y[..dp];
-            let count = if safe && qmax * self.l1max < T::SAFE {
-                let (m, arg) = t.max_from(&q[..d], d, &hints[..nh]);
-                if !hints[..nh].contains(&arg) {
-                    hints[next] = arg;
-                    next = (next + 1) % HINTS;
-                    nh = if nh < HINTS { nh + 1 } else { HINTS };
-                }
-                if !m.is_finite() {
-                    return Err(StepError::NonFinite);
-                }
-                let absm = m.abs();
-                let scale = if absm > T::ONE { absm } else { T::ONE };
-                t.range_sum(&q[..d], d, m - delta - tau * scale, y)
-            } else {
-                scalar_row(&q[..d], &self.xr, n, d, dp, delta, tau, y)?
             };
-            if count == 0 {
-                // Unreachable for finite m and delta, tau >= 0: the argmax passes.
+            q[rr] = v;
+            let av = v.to_f64().abs();
+            if !(av <= qmax) {
+                qmax = av;
+            }
+        }
+        let y = &mut self.y[..dp];
+        let count = if safe && qmax * self.l1max < T::SAFE {
+            let (m, arg) = t.max_from(&q[..d], d, &hints.at[..hints.len]);
+            hints.remember(arg);
+            if !m.is_finite() {
                 return Err(StepError::NonFinite);
             }
-            let cnt = T::from_usize(count);
-            for yc in y[..d].iter_mut() {
-                *yc = *yc / cnt;
-            }
-            self.ymemo[i * d..i * d + d].copy_from_slice(&y[..d]);
-            self.memo[slot] = (i + 1) as u32;
-            f(i, &y[..d])?;
+            let absm = m.abs();
+            let scale = if absm > T::ONE { absm } else { T::ONE };
+            t.range_sum(&q[..d], d, m - delta - tau * scale, y)
+        } else {
+            scalar_row(&q[..d], &self.xr, n, d, dp, delta, tau, y)?
+        };
+        if count == 0 {
+            // Unreachable for finite m and delta, tau >= 0: the argmax passes.
+            return Err(StepError::NonFinite);
         }
+        let cnt = T::from_usize(count);
+        for (out, &yc) in self.ymemo[i * d..i * d + d].iter_mut().zip(&y[..d]) {
+            *out = yc / cnt;
+        }
+        self.memo[slot] = (i + 1) as u32;
         Ok(())
     }
 
@@ -536,6 +544,27 @@ impl<T: Real> Attn<T> {
 /// Slots of the tree engine's memo: the power of two >= 2n (None on overflow).
 pub fn memo_slots(n: usize) -> Option<usize> {
     n.checked_mul(2)?.checked_next_power_of_two()
+}
+
+/// The last HINTS distinct argmaxes (tree positions) of the tree engine's
+/// rows, which start each row's maximum (`Tree::max_from`).
+const HINTS: usize = 8;
+struct Hints {
+    at: [u32; HINTS],
+    len: usize,
+    next: usize,
+}
+
+impl Hints {
+    fn remember(&mut self, k: u32) {
+        if !self.at[..self.len].contains(&k) {
+            self.at[self.next] = k;
+            self.next = (self.next + 1) % HINTS;
+            if self.len < HINTS {
+                self.len += 1;
+            }
+        }
+    }
 }
 
 /// One threshold row by plain scalar loops in the dense rule's order:

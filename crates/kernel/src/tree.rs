@@ -136,7 +136,17 @@ impl<T: Real> Tree<T> {
         }
         for leaf in first_leaf..nodes {
             let (lo, hi) = (self.range[2 * leaf] as usize, self.range[2 * leaf + 1] as usize);
-            self.perm[lo..hi].sort_unstable();
+            // Insertion sort: a leaf holds at most LEAF tokens.
+            let leaf_perm = &mut self.perm[lo..hi];
+            for k in 1..leaf_perm.len() {
+                let v = leaf_perm[k];
+                let mut j = k;
+                while j > 0 && leaf_perm[j - 1] > v {
+                    leaf_perm[j] = leaf_perm[j - 1];
+                    j -= 1;
+                }
+                leaf_perm[j] = v;
+            }
         }
         for (k, &j) in self.perm.iter().enumerate() {
             self.pts[k * d..k * d + d].copy_from_slice(&xr[j as usize * dp..j as usize * dp + d]);
