@@ -6,6 +6,9 @@
 //   node bench/tree.bench.mjs --quick       n up to 65 536, fewer steps
 //   node bench/tree.bench.mjs --crossover   dense vs tree at small n (sets AUTO_TREE_MIN_N)
 //   node bench/tree.bench.mjs --million     only n = 1 048 576, d = 2, localmax δ = 0.1: one step, time and memory
+//   node bench/tree.bench.mjs --growth      d = 2, hardmax and localmax δ = 0.1 at n = 65 536 and 262 144 over
+//                                           30 steps (--steps=S): the growth of the transient (steps 0–9)
+//                                           and of the clustered state after it (steps 10 … S−1)
 //   options: --steps=S (steps of each run, default 10)  --dense-max=N (largest n run dense, default 65536 for
 //            the d = 2 localmax δ = 0.1 column, 16384 elsewhere)  --json=FILE
 //
@@ -43,19 +46,21 @@ const QUICK = flag('quick');
 const STEPS = value('steps', QUICK ? 5 : 10);
 const rows = [];
 
-/** Mean ms/step over a run of `steps` steps, and the final positions. */
+/** Mean ms/step over a run of `steps` steps, the per-step times, and the final positions. */
 async function run({ model, delta, n, d, engine, steps }) {
   const opts = { model, positions: initialPositions({ kind: 'uniform', n, d, seed: 1 }), n, d, engine, backend: 'wasm', threads: 0 };
   if (model === 'localmax') opts.delta = delta;
   const sim = await Simulation.create(opts);
   try {
     let total = 0;
+    const each = [];
     for (let s = 0; s < steps; s++) {
       const t0 = performance.now();
       sim.step(1);
-      total += performance.now() - t0;
+      each.push(performance.now() - t0);
+      total += each[s];
     }
-    return { ms: total / steps, x: sim.positions(), memory: loadedKernel()?.memory.buffer.byteLength ?? NaN };
+    return { ms: total / steps, each, x: sim.positions(), memory: loadedKernel()?.memory.buffer.byteLength ?? NaN };
   } finally {
     sim.dispose();
   }
@@ -76,7 +81,7 @@ const COLUMNS = [
 ];
 
 if (flag('crossover')) {
-  console.log(`dense vs tree at small n (wasm f64, one thread, mean ms/step over ${STEPS} steps); AUTO_TREE_MIN_N = ${AUTO_TREE_MIN_N}`);
+  console.log(`dense vs tree at small n (wasm f64, one thread, mean ms/step over ${STEPS} steps); AUTO_TREE_MIN_N = ${JSON.stringify(AUTO_TREE_MIN_N)}`);
   console.log('| model | d | n | dense | tree | dense/tree |\n|---|---|---|---|---|---|');
   for (const c of [COLUMNS[0], COLUMNS[2]]) {
     for (const d of [1, 2, 3]) {
@@ -87,6 +92,23 @@ if (flag('crossover')) {
         rows.push({ mode: 'crossover', model: c.key, d, n, dense: dense.ms, tree: tree.ms });
       }
     }
+  }
+} else if (flag('growth')) {
+  const steps = value('steps', 30);
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  console.log(`growth exponents, d = 2, tree engine, one run of ${steps} steps per cell: transient = steps 0–9, clustered = steps 10–${steps - 1}`);
+  console.log('| model | n | transient ms/step | clustered ms/step | whole run ms/step |\n|---|---|---|---|---|');
+  for (const c of [COLUMNS[0], COLUMNS[2]]) {
+    const cells = [];
+    for (const n of [65536, 262144]) {
+      const r = await run({ ...c, n, d: 2, engine: 'tree', steps });
+      const cell = { n, transient: mean(r.each.slice(0, 10)), clustered: mean(r.each.slice(10)), whole: r.ms };
+      cells.push(cell);
+      console.log(`| ${c.key} | ${n} | ${fmt(cell.transient)} | ${fmt(cell.clustered)} | ${fmt(cell.whole)} |`);
+      rows.push({ mode: 'growth', model: c.key, ...cell });
+    }
+    const g = (k) => (Math.log(cells[1][k] / cells[0][k]) / Math.log(4)).toFixed(2);
+    console.log(`| ${c.key} | growth | ${g('transient')} | ${g('clustered')} | ${g('whole')} |`);
   }
 } else if (flag('million')) {
   const n = 1048576;

@@ -142,17 +142,19 @@ describe('tree engine: a real run', () => {
 });
 
 describe('the engine option', () => {
-  it("is reported by sim.engine; 'auto' takes the tree for threshold models in d <= 3 from AUTO_TREE_MIN_N", async () => {
+  it("is reported by sim.engine; 'auto' takes the tree in d <= 3 from AUTO_TREE_MIN_N of the model", async () => {
     const make = async (o: Opts) => {
       const sim = await Simulation.create(o as never);
       const e = sim.engine;
       sim.dispose();
       return e;
     };
-    const N = AUTO_TREE_MIN_N;
+    const N = AUTO_TREE_MIN_N.localmax;
+    const H = AUTO_TREE_MIN_N.hardmax;
     const x = (n: number, d: number) => initialPositions({ kind: 'uniform', n, d, seed: 1 });
     expect(await make({ model: 'localmax', positions: x(N, 2), n: N, d: 2 })).toBe('tree');
-    expect(await make({ model: 'hardmax', positions: x(N, 3), n: N, d: 3, engine: 'auto' })).toBe('tree');
+    expect(await make({ model: 'hardmax', positions: x(H, 3), n: H, d: 3, engine: 'auto' })).toBe('tree');
+    expect(await make({ model: 'hardmax', positions: x(H - 1, 1), n: H - 1, d: 1 })).toBe('dense');
     expect(await make({ model: 'localmax', positions: x(N - 1, 2), n: N - 1, d: 2 })).toBe('dense');
     expect(await make({ model: 'localmax', positions: x(N, 4), n: N, d: 4 })).toBe('dense');
     expect(await make({ model: 'softmax', positions: x(N, 2), n: N, d: 2 })).toBe('dense');

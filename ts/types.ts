@@ -115,7 +115,8 @@ export interface CommonOptions {
    * Engine of the threshold models (hardmax, localmax, frank-wolfe): 'dense' the canonical
    * ascending-j rule (bitwise reproducible reference); 'tree' half-space range sums on a kd-tree
    * (d <= 3; the same members, sums in the tree's order: results agree with 'dense' to rounding);
-   * 'auto' (default) 'tree' where it is measured to pay (threshold model, d <= 3, n >= 2048), else
+   * 'auto' (default) 'tree' where it is measured to pay (d <= 3; localmax from n = 2048, hardmax and
+   * frank-wolfe from n = 16384), else
    * 'dense'. The other models have only the dense engine ('tree' is refused). `sim.engine` tells which runs.
    */
   engine?: Engine | undefined;

@@ -223,11 +223,13 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
 /** Dimensions where the tree engine exists (crates/kernel/src/attend.rs SPARSE_D). */
 export const TREE_MAX_D = 3;
 /**
- * Smallest n where engine 'auto' takes the tree (threshold models, d <= 3):
- * from `node bench/tree.bench.mjs --crossover` on this project's 2-core
- * machines, where the tree engine first beats the dense one.
+ * Smallest n where engine 'auto' takes the tree (d <= 3), per model: where
+ * the tree engine beat the dense one in `node bench/tree.bench.mjs
+ * --crossover` on this project's 2-core machines (localmax δ = 0.1: 1.1–1.7×
+ * at n = 2048 in d = 1…3; hardmax: even up to n = 8192, 1.1× from 16 384,
+ * because the dense engine already finds hardmax's few members by a kd-tree).
  */
-export const AUTO_TREE_MIN_N = 2048;
+export const AUTO_TREE_MIN_N: Readonly<Record<'hardmax' | 'localmax' | 'frank-wolfe', number>> = { localmax: 2048, hardmax: 16384, 'frank-wolfe': 16384 };
 const ENGINES = ['dense', 'tree', 'auto'] as const;
 
 /** Whether the tree engine may run (its memory is then counted by the size check before any copy). */
@@ -245,7 +247,7 @@ function resolveEngine(v: unknown, model: Model, n: number, d: number): 'dense' 
     if (d > TREE_MAX_D) throw rangeError('engine', `'dense' or 'auto' in dimension d = ${d} (the tree engine needs d <= ${TREE_MAX_D})`, v);
     return 'tree';
   }
-  return e === 'auto' && threshold && d <= TREE_MAX_D && n >= AUTO_TREE_MIN_N ? 'tree' : 'dense';
+  return e === 'auto' && threshold && d <= TREE_MAX_D && n >= AUTO_TREE_MIN_N[model as 'localmax'] ? 'tree' : 'dense';
 }
 
 /** In precision 'f32' a coordinate, parameter or matrix entry must be a finite float32 (the state and the wasm kernel store it as one). */
