@@ -17,7 +17,7 @@ import { leaders, strictLeaders } from '../analysis/attention/leaders.js';
 import { LIMIT_KIND, convergence, finiteTimeCheck, limitClasses } from '../analysis/dynamics/limits.js';
 import { quiescentReport } from '../analysis/dynamics/quiescent.js';
 import { strip, stripLines2d } from '../analysis/attention/strips.js';
-import type { Trajectory } from '../analysis/dynamics/trajectory.js';
+import { snapshot64, type Trajectory } from '../analysis/dynamics/trajectory.js';
 import type { DeltaOption, Model } from '../types.js';
 import { ballsFigure, evenly, labelColors, planeBox, stateFigure, stripFigure, trajectoryFigure } from '../report/figures.js';
 import type { Figure, Section, Table } from '../report/html.js';
@@ -70,10 +70,8 @@ export function subTrajectory(tr: Trajectory, idx: readonly number[]): Trajector
   return { n: tr.n, d: tr.d, count: idx.length, times, data };
 }
 
-function snap(tr: Trajectory, s: number): Float64Array {
-  const len = tr.n * tr.d;
-  return tr.data.subarray(s * len, (s + 1) * len) as Float64Array;
-}
+/** Snapshot s as float64 (zero-copy for the CLI's float64 recordings). */
+const snap = snapshot64;
 
 function stats(v: ArrayLike<number>): { min: number; max: number; mean: number } {
   let min = Infinity;

@@ -115,18 +115,8 @@ function runChoices(values: Values, c: RunShape): RunChoices {
 /** Step a simulation to `steps`, recording every `every`-th state and the last; progress on the bar. */
 export function simulate(sim: Simulation, steps: number, every: number, maxBytes: number, onProgress: (done: number) => void): { trajectory: Trajectory; stepMs: number } {
   const rec = new Recorder(sim, { every, maxBytes, initialCapacity: Math.min(recordedSteps(steps, every).length, 1024) });
-  let left = steps;
-  let stepMs = 0;
-  while (left > 0) {
-    const k = Math.min(every, left);
-    const t0 = performance.now();
-    sim.step(k);
-    stepMs += performance.now() - t0;
-    left -= k;
-    rec.record();
-    onProgress(steps - left);
-  }
-  return { trajectory: rec.trajectory(), stepMs };
+  rec.run(steps, { last: true, onProgress });
+  return { trajectory: rec.trajectory(), stepMs: rec.stepMs };
 }
 
 /** The `run` command. Returns the exit code. */
