@@ -6,7 +6,8 @@
 //   options: --no-numpy  --json=FILE (also write the rows as JSON)
 //
 // Cells: hardmax, localmax δ = 0.1, softmax β = 1 at n ∈ {1024, 4096},
-// d ∈ {16, 64}, plus softmax n = 2048, d = 64, each with threads ∈ {0, 1, 2,
+// d ∈ {16, 64}, plus softmax n = 2048, d = 64 and sphere-sa (rk4, no numpy
+// reference) at n ∈ {1024, 2048}, d = 16, each with threads ∈ {0, 1, 2,
 // 'auto'} (f64, wasm, A = I, γ = 1/2, the bench's seeded uniform inputs), and
 // numpy float64 (bench/numpy_ref.py, the same inputs and step). Then the
 // per-step overhead at small n (softmax d = 16, n ∈ {64, 128, 256, 512, 1024})
@@ -52,6 +53,9 @@ for (const m of MODELS) {
   }
 }
 GRID.push({ ...MODELS[2], n: 2048, d: 64 });
+// The sphere models step in one round per integrator stage (4 for rk4); no numpy reference.
+const SPHERE = { key: 'sphere-sa β=1 rk4', model: 'sphere-sa', beta: 1, sphere: true };
+GRID.push({ ...SPHERE, n: 1024, d: 16 }, { ...SPHERE, n: 2048, d: 16 });
 const SMALL = [64, 128, 256, 512, 1024].map((n) => ({ ...MODELS[2], n, d: 16 }));
 const BUDGET = QUICK ? { ms: 150, min: 3, max: 30 } : { ms: 600, min: 5, max: 200 };
 const SEED = 1;
@@ -60,7 +64,8 @@ const inputs = (n, d) => initialPositions({ kind: 'uniform', n, d, seed: SEED })
 
 /** Median ms of one step of `cell` with `threads`, and the thread count 'auto' resolved to. */
 async function timeCell(cell, threads) {
-  const opts = { model: cell.model, positions: inputs(cell.n, cell.d), n: cell.n, d: cell.d, backend: 'wasm', precision: 'f64', threads, alpha: 1 };
+  const opts = { model: cell.model, positions: inputs(cell.n, cell.d), n: cell.n, d: cell.d, backend: 'wasm', precision: 'f64', threads };
+  if (!cell.sphere) opts.alpha = 1;
   if (cell.delta !== undefined) opts.delta = cell.delta;
   if (cell.beta !== undefined) opts.beta = cell.beta;
   const sim = await Simulation.create(opts);
@@ -134,7 +139,7 @@ for (const cell of GRID) {
   }
   rows.push(row);
 }
-const np = runNumpy(GRID);
+const np = runNumpy(GRID.filter((c) => !c.sphere));
 let worst = null;
 for (const row of rows) {
   const npMs = np?.results?.[row.cell]?.medianMs;

@@ -9,7 +9,7 @@
  * ```
  */
 import type { Backend, StepParams } from './backend/backend.js';
-import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE } from './backend/backend.js';
+import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE, isOdeModel } from './backend/backend.js';
 import { createBackend } from './backend/index.js';
 import { WasmBackend, loadedModule } from './backend/wasm.js';
 import { ThreadedBackend } from './threads/pool.js';
@@ -48,7 +48,7 @@ declare global {
 async function threaded(inner: WasmBackend, threads: number, params: StepParams, A: Float64Array | null, V: Float64Array | null): Promise<Backend> {
   const module = loadedModule();
   if (module === null) throw new Error('threads: the kernel module is not loaded');
-  const b = await ThreadedBackend.create(inner, module, threads);
+  const b = await ThreadedBackend.create(inner, module, threads, undefined, isOdeModel(params.model));
   b.setParams(params);
   b.setMatrix('A', A);
   b.setMatrix('V', V);
@@ -111,6 +111,7 @@ export class Simulation {
         sphere: o.sphere,
         integrator: INTEGRATOR_CODE[o.integrator],
         dt: o.dt,
+        engine: o.engine === 'tree' ? 1 : 0,
       };
       backend.setParams(params);
       backend.setMatrix('A', o.A);
@@ -180,6 +181,15 @@ export class Simulation {
   get threads(): number {
     this.#live();
     return this.#o.threads;
+  }
+  /**
+   * Engine of the threshold models in use: 'dense' (canonical ascending-j
+   * sums) or 'tree' (kd-tree range sums, d <= 3): the `engine` option with
+   * 'auto' resolved; always 'dense' for the other models.
+   */
+  get engine(): 'dense' | 'tree' {
+    this.#live();
+    return this.#o.engine;
   }
   /** The precision of the state. */
   get precision(): Precision {

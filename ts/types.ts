@@ -28,6 +28,9 @@ export type BackendOption = BackendName | 'auto';
  * float32 (the wasm backend also computes in float32; the js backend computes
  * in float64 and rounds the state to float32 after every step).
  */
+/** Engine option of the threshold models (see SimulationOptions.engine). */
+export type Engine = 'dense' | 'tree' | 'auto';
+
 export type Precision = 'f64' | 'f32';
 
 /**
@@ -108,6 +111,15 @@ export interface CommonOptions {
    * Results are bit-identical for every value. `sim.threads` tells the count in use.
    */
   threads?: number | 'auto' | undefined;
+  /**
+   * Engine of the threshold models (hardmax, localmax, frank-wolfe): 'dense' the canonical
+   * ascending-j rule (bitwise reproducible reference); 'tree' half-space range sums on a kd-tree
+   * (d <= 3; the same members, sums in the tree's order: results agree with 'dense' to rounding);
+   * 'auto' (default) 'tree' where it is measured to pay (d <= 3; localmax from n = 2048, hardmax and
+   * frank-wolfe from n = 16384), else
+   * 'dense'. The other models have only the dense engine ('tree' is refused). `sim.engine` tells which runs.
+   */
+  engine?: Engine | undefined;
 }
 
 /** Options of every discrete model (SPEC.md §1): no dt or integrator. */
@@ -232,4 +244,5 @@ export interface FlatSimulationOptions {
   backend?: BackendOption | undefined;
   precision?: Precision | undefined;
   threads?: number | 'auto' | undefined;
+  engine?: Engine | undefined;
 }

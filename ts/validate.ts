@@ -66,6 +66,8 @@ export interface ResolvedOptions {
   precision: Precision;
   /** Worker threads computing each step (0: the calling thread; 'auto' resolved). */
   threads: number;
+  /** Engine of the threshold models ('auto' resolved; always 'dense' for the other models). */
+  engine: 'dense' | 'tree';
 }
 
 const BACKENDS: readonly BackendOption[] = ['auto', 'wasm', 'js'];
@@ -73,7 +75,7 @@ const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
 const KNOWN: readonly string[] = [
   'model', 'positions', 'n', 'd', 'alpha', 'gamma', 'delta', 'beta', 'A', 'Q', 'K', 'V', 'h', 'sphere', 'seed',
-  'dt', 'integrator', 'tieTolerance', 'backend', 'precision', 'threads',
+  'dt', 'integrator', 'tieTolerance', 'backend', 'precision', 'threads', 'engine',
 ];
 /** Options that only some models take (others are refused, so a misplaced option never passes silently). */
 const ONLY: Record<string, (m: Model) => boolean> = {
@@ -122,7 +124,7 @@ function readPositions(
     if (d < 1) throw rangeError('positions[0]', 'a row of at least one number', first);
     const n = rows.length;
     if (opts.n !== undefined && checkInt(opts.n, 'n') !== n) throw rangeError('n', `the number of rows of positions (${n})`, opts.n);
-    checkBackendSize(backend, precision, n, d, ode);
+    checkBackendSize(backend, precision, n, d, ode, mayUseTree(opts, d));
     return { positions: readRows(rows, 'positions', d).flat, n, d };
   }
   if (!isFlatArray(p)) {
@@ -133,7 +135,7 @@ function readPositions(
   }
   const n = checkInt(opts.n, 'n');
   const d = checkInt(opts.d, 'd');
-  checkBackendSize(backend, precision, n, d, ode);
+  checkBackendSize(backend, precision, n, d, ode, mayUseTree(opts, d));
   if (p.length !== n * d) throw rangeError('positions.length', `n*d = ${n}*${d} = ${n * d}`, p.length);
   if (p instanceof Float64Array && !mustCopy) {
     for (let k = 0; k < p.length; k++) if (!Number.isFinite(p[k] as number)) copyFinite(p, p.length, 'positions', d);
@@ -214,7 +216,38 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     model, n, d, positions, alpha, gamma, delta, beta, A, V, update: residual ? 'residual' : 'convex', h, sphere, seed, dt,
     integrator, ode, tieTolerance, backend, precision,
     threads: resolveThreads(opts.threads, { backend, ode, model, n }),
+    engine: resolveEngine(opts.engine, model, n, d),
   };
+}
+
+/** Dimensions where the tree engine exists (crates/kernel/src/attend.rs SPARSE_D). */
+export const TREE_MAX_D = 3;
+/**
+ * Smallest n where engine 'auto' takes the tree (d <= 3), per model: where
+ * the tree engine beat the dense one in `node bench/tree.bench.mjs
+ * --crossover` on this project's 2-core machines (localmax δ = 0.1: 1.1–1.7×
+ * at n = 2048 in d = 1…3; hardmax: even up to n = 8192, 1.1× from 16 384,
+ * because the dense engine already finds hardmax's few members by a kd-tree).
+ */
+export const AUTO_TREE_MIN_N: Readonly<Record<'hardmax' | 'localmax' | 'frank-wolfe', number>> = { localmax: 2048, hardmax: 16384, 'frank-wolfe': 16384 };
+const ENGINES = ['dense', 'tree', 'auto'] as const;
+
+/** Whether the tree engine may run (its memory is then counted by the size check before any copy). */
+function mayUseTree(opts: FlatSimulationOptions, d: number): boolean {
+  const m = opts.model;
+  return (m === 'hardmax' || m === 'localmax' || m === 'frank-wolfe') && d <= TREE_MAX_D && opts.engine !== 'dense';
+}
+
+/** The `engine` option resolved: 'tree' or 'dense' (see SimulationOptions.engine). */
+function resolveEngine(v: unknown, model: Model, n: number, d: number): 'dense' | 'tree' {
+  const e = checkOneOf(v, 'engine', ENGINES, 'auto');
+  const threshold = model === 'hardmax' || model === 'localmax' || model === 'frank-wolfe';
+  if (e === 'tree') {
+    if (!threshold) throw rangeError('engine', `'dense' or 'auto' for model '${model}' (the tree engine serves hardmax, localmax and frank-wolfe)`, v);
+    if (d > TREE_MAX_D) throw rangeError('engine', `'dense' or 'auto' in dimension d = ${d} (the tree engine needs d <= ${TREE_MAX_D})`, v);
+    return 'tree';
+  }
+  return e === 'auto' && threshold && d <= TREE_MAX_D && n >= AUTO_TREE_MIN_N[model as 'localmax'] ? 'tree' : 'dense';
 }
 
 /** In precision 'f32' a coordinate, parameter or matrix entry must be a finite float32 (the state and the wasm kernel store it as one). */

@@ -53,6 +53,36 @@ describe('Recorder', () => {
     expect(Array.from(rec.times.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('run(steps, { last, onProgress }): the final partial chunk is recorded with last, progress after each chunk', async () => {
+    const sim = await Simulation.create({ ...opts, backend: 'js' });
+    const rec = new Recorder(sim, { every: 4 });
+    const seen: [number, number][] = [];
+    rec.run(10, { last: true, onProgress: (done, total) => seen.push([done, total]) });
+    expect(Array.from(rec.trajectory().times)).toEqual([0, 4, 8, 10]);
+    expect(seen).toEqual([
+      [4, 10],
+      [8, 10],
+      [10, 10],
+    ]);
+    expect(rec.stepMs).toBeGreaterThanOrEqual(0);
+    // without last, the partial chunk steps but is not stored (the default, unchanged)
+    rec.run(3);
+    expect(sim.t).toBe(13);
+    expect(rec.count).toBe(4);
+    // the state stored last is the state of step 10
+    const ref = await Simulation.create({ ...opts, backend: 'js' });
+    ref.step(10);
+    expect(Array.from(rec.snapshot(3))).toEqual(Array.from(ref.positions()));
+    // a cap that cannot hold the run refuses it before any step
+    const small = new Recorder(sim, { every: 1, maxBytes: 3 * n * d * 8 });
+    expect(() => small.run(5, { last: true })).toThrow(RangeError);
+    expect(sim.t).toBe(13);
+    expect(() => rec.run(1, { last: 'yes' as never })).toThrow(TypeError);
+    expect(() => rec.run(1, { onProgress: 3 as never })).toThrow(/onProgress/);
+    sim.dispose();
+    ref.dispose();
+  });
+
   it('validates its options and indices', async () => {
     const sim = await Simulation.create({ ...opts, backend: 'js' });
     expect(() => new Recorder(sim, { every: 0 })).toThrow(RangeError);

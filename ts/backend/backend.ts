@@ -50,6 +50,11 @@ export interface StepParams {
   integrator: number;
   /** Sphere-model time step. */
   dt: number;
+  /**
+   * Engine of the threshold models: 0 dense (canonical ascending-j sums),
+   * 1 tree (range sums on a kd-tree, d <= 3; see crates/kernel/src/tree.rs).
+   */
+  engine: number;
 }
 
 export interface Backend {

@@ -26,10 +26,11 @@ export function autoBackend(): BackendName {
  * Refuse a simulation of n tokens in R^d that no backend can hold (n*d above
  * {@link MAX_ELEMENTS}) or that does not fit in wasm32 memory on 'wasm'
  * (RangeError naming the sizes). Cheap: callers run it before copying input.
+ * `tree`: count the tree engine's memo as well.
  */
-export function checkSize(backend: BackendName, precision: Precision, n: number, d: number, ode: boolean): void {
+export function checkSize(backend: BackendName, precision: Precision, n: number, d: number, ode: boolean, tree = false): void {
   if (n * d > MAX_ELEMENTS) throw rangeError('n*d', `at most ${MAX_ELEMENTS} numbers`, n * d, `n = ${n}, d = ${d}`);
-  if (backend === 'wasm') checkWasmSize(precision, n, d, ode);
+  if (backend === 'wasm') checkWasmSize(precision, n, d, ode, tree);
 }
 
 /** What `createBackend` needs: a resolved backend name (not 'auto') and the sizes, already checked by `checkSize`. */

@@ -13,6 +13,12 @@
  *     sphere-usa:               y = exp(βm)/n · Σ_j exp(β(a_j − m)) x_j
  *     softmax-markov:           J = first j with Σ_{k≤j} w_k > u·Σ_k w_k (u one uniform), y = x_J
  *
+ * Tree engine (StepParams.engine 1; threshold models, d <= 3): m by branch
+ * and bound and C's sum by a half-space range sum on a kd-tree (./tree.ts,
+ * the kernel's tree and order), same members, tree summation order. A row
+ * whose alignments could overflow (max_c |q_c| · max_j Σ_c |x_jc| not below
+ * the kernel's SAFE) takes the dense rule above, as the kernel does.
+ *
  * Discrete update of x_i: x_i + γ_t(y − x_i) (convex) or x_i + h V y (residual),
  * then x_i/|x_i| with `sphere`. Sphere models integrate dx_i/dt = P⊥_{x_i}(V y_i).
  *
@@ -31,6 +37,7 @@ import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE, isOdeModel } from './
 import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
 import { normalizeRow as normalizeInPlace } from './normalize.js';
+import { KdTree } from './tree.js';
 
 /** Thrown inside a pass to stop it with a status code. */
 class StepFailure {
@@ -50,6 +57,8 @@ export class JsBackend implements Backend {
   readonly #stage: Float64Array;
   readonly #field: Float64Array;
   readonly #acc: Float64Array;
+  /** The tree engine's kd-tree (allocated on first use). */
+  #tree: KdTree | null = null;
   #A: Float64Array | null = null;
   #V: Float64Array | null = null;
   #rng = new SplitMix64(0);
@@ -62,6 +71,7 @@ export class JsBackend implements Backend {
     sphere: false,
     integrator: INTEGRATOR_CODE.rk4,
     dt: 0.1,
+    engine: 0,
   };
 
   constructor(
@@ -138,6 +148,21 @@ export class JsBackend implements Backend {
     const y = this.#y;
     const A = this.#A;
     const { model, beta, tau } = this.#p;
+    // The tree engine: threshold models only, built once per pass over a finite snapshot.
+    let tree: KdTree | null = null;
+    let l1max = 0;
+    const safe = this.precision === 'f64' ? 1e300 : 1e36;
+    if (this.#p.engine === 1 && isThreshold(model)) {
+      for (let j = 0; j < n; j++) {
+        let l1 = 0;
+        for (let c = 0; c < d; c++) l1 += Math.abs(src[j * d + c] as number);
+        if (!(l1 <= l1max)) l1max = l1;
+      }
+      if (Number.isFinite(l1max)) {
+        tree = this.#tree ??= new KdTree(n, d);
+        tree.build(src);
+      }
+    }
     for (let i = 0; i < n; i++) {
       const xi = i * d;
       // q = A x_i
@@ -148,6 +173,22 @@ export class JsBackend implements Backend {
           let s = 0;
           for (let c = 0; c < d; c++) s += (A[r * d + c] as number) * (src[xi + c] as number);
           q[r] = s;
+        }
+      }
+      if (tree !== null) {
+        let qmax = 0;
+        for (let c = 0; c < d; c++) {
+          const av = Math.abs(q[c] as number);
+          if (!(av <= qmax)) qmax = av;
+        }
+        if (qmax * l1max < safe) {
+          const mt = tree.max(q);
+          if (!Number.isFinite(mt)) throw new StepFailure(STATUS.nonFinite);
+          const count = tree.rangeSum(q, mt - delta - tau * Math.max(1, Math.abs(mt)), y);
+          if (count === 0) throw new StepFailure(STATUS.nonFinite);
+          for (let c = 0; c < d; c++) y[c] = (y[c] as number) / count;
+          visit(i, y);
+          continue;
         }
       }
       // alignments and their maximum
@@ -326,6 +367,11 @@ export class JsBackend implements Backend {
   dispose(): void {
     /* nothing to free: the garbage collector owns the buffers */
   }
+}
+
+/** True for the threshold models (hardmax, localmax, frank-wolfe). */
+function isThreshold(model: number): boolean {
+  return model === MODEL_CODE.hardmax || model === MODEL_CODE.localmax || model === MODEL_CODE['frank-wolfe'];
 }
 
 /** Scale row [o, o+d) of v to unit length; a StepFailure(zeroNorm or nonFinite) if it cannot be. */

@@ -34,6 +34,7 @@ export interface KernelExports {
   ad_bytes(h: number): number;
   ad_set_identity(h: number, which: number, identity: number): number;
   ad_set_params(h: number, model: number, beta: number, tau: number): number;
+  ad_set_engine(h: number, engine: number): number;
   ad_set_update(h: number, update: number, hstep: number, sphere: number): number;
   ad_set_ode(h: number, integrator: number, dt: number): number;
   ad_set_seed(h: number, hi: number, lo: number): number;
@@ -184,7 +185,7 @@ export function loadKernel(): Promise<KernelExports> {
  * top, a few bytes per buffer). Cheap, so callers run it before copying any
  * input; the kernel's own fallible allocation is the final check.
  */
-export function kernelBytes(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
+export function kernelBytes(precision: Precision, n: number, d: number, ode = false, tree = false): { total: number; largest: number } {
   const size = precision === 'f64' ? 8 : 4;
   const lanes = precision === 'f64' ? 2 : 4; // Real::LANES: row padding of the row-major snapshot
   const panel = precision === 'f64' ? 8 : 16; // Real::PANEL: tokens per panel of the packed snapshot
@@ -205,12 +206,14 @@ export function kernelBytes(precision: Precision, n: number, d: number, ode = fa
     n * 4, // member list
   ];
   if (ode) buffers.push(n * d * size, n * d * size, n * d * size); // stage, field, accumulator
-  if (d <= 3 && n >= 1024) {
-    // kd-tree of the threshold rules in low dimension (tree.rs Tree::new)
+  if (d <= 3) {
+    // kd-tree of the threshold rules in low dimension (tree.rs Tree::new): perm, pts, range, bbox, sums, stack, bits
     let depth = 0;
     while (Math.floor((n + 2 ** depth - 1) / 2 ** depth) > 16) depth++;
     const nodes = 2 ** (depth + 1) - 1;
-    buffers.push(n * 4, n * d * size, 2 * nodes * 4, nodes * 2 * d * size, (2 * depth + 4) * 4, Math.ceil(n / 64) * 8);
+    buffers.push(n * 4, n * d * size, 2 * nodes * 4, nodes * 2 * d * size, nodes * d * size, (2 * depth + 4) * 4, Math.ceil(n / 64) * 8);
+    // the tree engine's memo (attend.rs set_tree_engine): 2^k >= 2n slots, and n*d means
+    if (tree) buffers.push(2 ** Math.ceil(Math.log2(2 * n)) * 4, n * d * size);
   }
   return { total: buffers.reduce((a, b) => a + b, 0), largest: Math.max(...buffers) };
 }
@@ -224,8 +227,8 @@ function fmtBytes(b: number): string {
  * memory (4 GiB in all, 2 GiB per buffer); cheap, so callers run it before
  * copying any input. Returns the byte counts otherwise.
  */
-export function checkWasmSize(precision: Precision, n: number, d: number, ode = false): { total: number; largest: number } {
-  const need = kernelBytes(precision, n, d, ode);
+export function checkWasmSize(precision: Precision, n: number, d: number, ode = false, tree = false): { total: number; largest: number } {
+  const need = kernelBytes(precision, n, d, ode, tree);
   if (need.largest > WASM32_MAX_BUFFER || need.total > WASM32_MAX_BYTES - 2 ** 24) {
     throw new RangeError(
       `n = ${n}, d = ${d} (${precision}) needs ${fmtBytes(need.total)} of wasm memory ` +
@@ -302,7 +305,11 @@ export class WasmBackend implements Backend {
       u32(k.ad_set_params(this.#h, p.model, p.beta, p.tau)),
       u32(k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0)),
       u32(k.ad_set_ode(this.#h, p.integrator, p.dt)),
+      u32(k.ad_set_engine(this.#h, p.engine)),
     ];
+    if (s[3] === STATUS.outOfMemory) {
+      throw new RangeError(`engine 'tree': wasm memory could not grow for its memo (n = ${this.n}); dispose other simulations or use engine 'dense'`);
+    }
     if (s.some((v) => v !== STATUS.ok)) throw new RangeError(`kernel rejected parameters ${JSON.stringify(p)} (status ${s.join(',')})`);
   }
 

@@ -17,7 +17,7 @@ import { leaders, strictLeaders } from '../analysis/attention/leaders.js';
 import { LIMIT_KIND, convergence, finiteTimeCheck, limitClasses } from '../analysis/dynamics/limits.js';
 import { quiescentReport } from '../analysis/dynamics/quiescent.js';
 import { strip, stripLines2d } from '../analysis/attention/strips.js';
-import type { Trajectory } from '../analysis/dynamics/trajectory.js';
+import { snapshot64, type Trajectory } from '../analysis/dynamics/trajectory.js';
 import type { DeltaOption, Model } from '../types.js';
 import { ballsFigure, evenly, labelColors, planeBox, stateFigure, stripFigure, trajectoryFigure } from '../report/figures.js';
 import type { Figure, Section, Table } from '../report/html.js';
@@ -70,10 +70,8 @@ export function subTrajectory(tr: Trajectory, idx: readonly number[]): Trajector
   return { n: tr.n, d: tr.d, count: idx.length, times, data };
 }
 
-function snap(tr: Trajectory, s: number): Float64Array {
-  const len = tr.n * tr.d;
-  return tr.data.subarray(s * len, (s + 1) * len) as Float64Array;
-}
+/** Snapshot s as float64 (zero-copy for the CLI's float64 recordings). */
+const snap = snapshot64;
 
 function stats(v: ArrayLike<number>): { min: number; max: number; mean: number } {
   let min = Infinity;
@@ -94,6 +92,28 @@ const MAX_STARS = 60;
 
 /** Per-token arrays go into summary.json only up to this n. */
 const PER_TOKEN_LIMIT = 10_000;
+/**
+ * Budget of multiply-adds n²·d for each pairwise analysis of one state
+ * (leaders, strict leaders, neighbourhood sizes: every alignment a_ij):
+ * about ten seconds on one core. Larger runs skip them, saying so.
+ */
+const PAIRWISE_BUDGET = 4e9;
+/** Figures of token positions draw at most this many tokens (evenly strided, plus the leaders drawn as stars); analyses use all. */
+const FIGURE_TOKENS = 5_000;
+
+/** The tokens `tokens` (ascending) of every snapshot: a smaller trajectory for drawing. */
+function tokenSubset(tr: Trajectory, tokens: readonly number[]): Trajectory {
+  const { d, count } = tr;
+  const m = tokens.length;
+  const data = new Float64Array(count * m * d);
+  for (let s = 0; s < count; s++) {
+    for (let k = 0; k < m; k++) {
+      const from = (s * tr.n + (tokens[k] as number)) * d;
+      for (let c = 0; c < d; c++) data[(s * m + k) * d + c] = tr.data[from + c] as number;
+    }
+  }
+  return { n: m, d, count, times: tr.times, data };
+}
 
 /** Default steps for hull small multiples: t ≈ 0, T/10, T/3, T snapped to recorded steps. */
 export function defaultHullSteps(times: ArrayLike<number>): number[] {
@@ -148,10 +168,14 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
   const limits = manyCentroids
     ? skip('limit classes', `${clFinal?.count} clusters in d = ${d} (the centroid hull needs an LP per centroid); the run has not clustered yet`)
     : guard('limit classes', () => limitClasses(xT, n, d));
-  const leadT = guard('leaders (final)', () => leaders(xT, n, d, A, tau));
-  const lead0 = guard('leaders (initial)', () => leaders(x0, n, d, A, tau));
-  const strictT = guard('strict leaders (final)', () => strictLeaders(xT, n, d, A, tau));
-  const nbSizes = guard('neighbourhood sizes (final)', () => neighbourhoodSizes(xT, n, d, { delta: deltaFinal, A, tieTolerance: tau }));
+  const pairwise = n * n * d <= PAIRWISE_BUDGET;
+  const tooMany = (what: string): null => skip(what, `n = ${n}, d = ${d}: every alignment a_ij (n²·d = ${(n * n * d).toExponential(1)} multiply-adds) is beyond the budget of ${PAIRWISE_BUDGET.toExponential(0)}`);
+  const leadT = pairwise ? guard('leaders (final)', () => leaders(xT, n, d, A, tau)) : tooMany('leaders (final)');
+  const lead0 = pairwise ? guard('leaders (initial)', () => leaders(x0, n, d, A, tau)) : tooMany('leaders (initial)');
+  const strictT = pairwise ? guard('strict leaders (final)', () => strictLeaders(xT, n, d, A, tau)) : tooMany('strict leaders (final)');
+  const nbSizes = pairwise
+    ? guard('neighbourhood sizes (final)', () => neighbourhoodSizes(xT, n, d, { delta: deltaFinal, A, tieTolerance: tau }))
+    : tooMany('neighbourhood sizes (final)');
   const conv = guard('convergence', () => convergence(tr));
   const ftc = guard('finite-time check', () => (count >= 2 ? finiteTimeCheck(tr) : null));
 
@@ -288,13 +312,20 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
   const labels = clFinal?.labels ?? new Int32Array(n);
   const colors = labelColors(labels);
   const box = planeBox(tr, proj);
+  // Above FIGURE_TOKENS, the position figures draw an evenly strided sample (plus the starred leaders).
+  const starred = leadT !== null && leadT.length <= MAX_STARS ? Array.from(leadT) : [];
+  const drawn = n > FIGURE_TOKENS ? [...new Set([...evenly(n, FIGURE_TOKENS), ...starred])].sort((a, b) => a - b) : null;
+  const figTr = drawn ? tokenSubset(tr, drawn) : tr;
+  const figColors = drawn ? drawn.map((i) => colors[i] as string) : colors;
+  const figStars = drawn ? starred.map((i) => drawn.indexOf(i)) : starred;
+  const sampling = drawn ? ` Drawn: ${drawn.length} of the ${n} tokens (every ${Math.ceil(n / FIGURE_TOKENS)}-th or so, evenly spread${starred.length > 0 ? ', and the leaders' : ''}); the analyses use all ${n}.` : '';
   const figs: Figure[] = [];
   guard('figure: trajectories', () =>
     figs.push({
       name: 'trajectories',
       title: 'Trajectories',
-      svg: trajectoryFigure(tr, proj, { colors, stars: leadT !== null && leadT.length <= MAX_STARS ? leadT : undefined }),
-      caption: `Paths of the ${n} tokens over the ${count} recorded snapshots (t = ${times[0]} … ${T}); hollow: initial, filled: final, coloured by final cluster; ${leadT !== null && leadT.length > MAX_STARS ? `${leadT.length} leaders at t = ${T} (too many to draw as stars)` : `stars: leaders at t = ${T}`}; dashed: final hull.`,
+      svg: trajectoryFigure(figTr, proj, { colors: figColors, stars: leadT !== null && leadT.length <= MAX_STARS ? figStars : undefined }),
+      caption: `Paths of the ${n} tokens over the ${count} recorded snapshots (t = ${times[0]} … ${T}); hollow: initial, filled: final, coloured by final cluster; ${leadT === null ? 'leaders not computed' : leadT.length > MAX_STARS ? `${leadT.length} leaders at t = ${T} (too many to draw as stars)` : `stars: leaders at t = ${T}`}; dashed: final hull.${sampling}`,
     }),
   );
   sections.push({
@@ -310,13 +341,13 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
     const s = Array.prototype.indexOf.call(times, t) as number;
     if (s < 0) continue;
     guard(`figure: hull at t = ${t}`, () => {
-      const x = snap(tr, s);
-      const lead = leaders(x, n, d, A, tau);
+      const lead = pairwise ? leaders(snap(tr, s), n, d, A, tau) : null;
+      const stars = lead !== null && lead.length <= MAX_STARS && drawn === null ? lead : undefined;
       hullFigs.push({
         name: `hull-t${t}`,
         title: `Hull at t = ${t}`,
-        svg: stateFigure(x, n, proj, { title: `t = ${t}`, colors, stars: lead.length <= MAX_STARS ? lead : undefined, box, size: 300 }),
-        caption: `Tokens at t = ${t} (coloured by final cluster), their convex hull${proj.kind === 'pca' ? ' (of the projected points, i.e. the projection of the hull)' : ''}, ${lead.length <= MAX_STARS ? `leaders as stars (${lead.length})` : `${lead.length} leaders (too many to draw as stars)`}.`,
+        svg: stateFigure(snap(figTr, s), figTr.n, proj, { title: `t = ${t}`, colors: figColors, stars, box, size: 300 }),
+        caption: `Tokens at t = ${t} (coloured by final cluster), their convex hull${proj.kind === 'pca' ? ' (of the projected points, i.e. the projection of the hull)' : ''}, ${lead === null ? 'leaders not computed (n²·d beyond the budget)' : stars !== undefined ? `leaders as stars (${lead.length})` : `${lead.length} leaders (not drawn as stars)`}.${drawn ? ` The hull is that of the drawn sample.${sampling}` : ''}`,
       });
     });
   }
@@ -326,6 +357,7 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
   const stripFigs: Figure[] = [];
   const stripText: string[] = [];
   if (d !== 2) stripText.push(`Strips are drawn for d = 2 only (d = ${d}); their members are summarised in the neighbourhood sizes.`);
+  else if (drawn !== null) stripText.push(`Strips are drawn up to ${FIGURE_TOKENS} tokens (n = ${n}).`);
   else if (facts.model === 'sphere-sa' || facts.model === 'sphere-usa') stripText.push('Strips belong to the discrete hardmax/localmax/softmax models; not drawn for the sphere ODEs.');
   else {
     const s = Array.prototype.indexOf.call(times, choices.stripAt) as number;
@@ -380,8 +412,15 @@ export function analyseRun(tr: Trajectory, facts: RunFacts, choices: ReportChoic
       qFigs.push({
         name: 'quiescent',
         title: 'Quiescent balls',
-        svg: ballsFigure(tr, proj, quiescent.centres, quiescent.radius, [...entered].slice(0, 300), { title: `B(v, ε) around final hull vertices, ε = δ/(2+2α)` }),
-        caption: 'Balls of the reconstructed quiescent radius around the non-zero vertices of the final hull, with the paths of tokens that entered them. An empirical instrument: entries and exits are counted, never assumed.',
+        svg: (() => {
+          const paths = [...entered].slice(0, 300);
+          if (drawn === null) return ballsFigure(tr, proj, quiescent.centres, quiescent.radius, paths, { title: `B(v, ε) around final hull vertices, ε = δ/(2+2α)` });
+          // the sample of the other figures plus the tokens whose paths are drawn
+          const sub = [...new Set([...drawn, ...paths])].sort((a, b) => a - b);
+          const at = new Map(sub.map((i, k) => [i, k]));
+          return ballsFigure(tokenSubset(tr, sub), proj, quiescent.centres, quiescent.radius, paths.map((i) => at.get(i) as number), { title: `B(v, ε) around final hull vertices, ε = δ/(2+2α)` });
+        })(),
+        caption: `Balls of the reconstructed quiescent radius around the non-zero vertices of the final hull, with the paths of tokens that entered them. An empirical instrument: entries and exits are counted, never assumed.${sampling}`,
       }),
     );
     const table: Table = {

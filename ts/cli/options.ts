@@ -52,6 +52,7 @@ export const SIM_OPTIONS: readonly OptSpec[] = [
   { name: 'tie-tolerance', type: 'string', arg: 'X', group: 'Model', help: 'relative tie tolerance τ >= 0 (default 1e-12 f64, 1e-5 f32)' },
   { name: 'backend', type: 'string', arg: 'NAME', group: 'Model', help: "auto | wasm | js (default auto: wasm where WebAssembly SIMD runs, else js)" },
   { name: 'precision', type: 'string', arg: 'NAME', group: 'Model', help: 'f64 | f32 (default f64)' },
+  { name: 'engine', type: 'string', arg: 'E', group: 'Model', help: "threshold models (hardmax, localmax, frank-wolfe): dense | tree | auto (default auto: the kd-tree engine for d <= 3, localmax from n = 2048, hardmax and frank-wolfe from n = 16384); tree and dense sum the same members in different orders" },
   { name: 'threads', type: 'string', arg: 'N', group: 'Model', help: "worker threads per step (wasm backend, discrete models): 0 | N | auto (run: default auto, which is 0 below n = 512; sweep: default 0); results are identical for every value" },
   { name: 'init', type: 'string', arg: 'FILE', group: 'Initial state', help: 'initial positions: an n×d float64/float32 C-order .npy file' },
   { name: 'n', type: 'string', arg: 'N', group: 'Initial state', help: 'number of tokens of a generated initial state' },
@@ -451,6 +452,8 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   if (backend !== undefined) opts.backend = oneOfFlag('backend', backend, ['auto', 'wasm', 'js'] as const);
   const precision = str('precision');
   if (precision !== undefined) opts.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
+  const engineS = str('engine');
+  if (engineS !== undefined) opts.engine = engineS as 'dense' | 'tree' | 'auto';
   const threadsS = str('threads');
   if (threadsS !== undefined) opts.threads = threadsS === 'auto' ? 'auto' : parseNumber('threads', threadsS, { integer: true, min: 0 });
 

@@ -115,18 +115,8 @@ function runChoices(values: Values, c: RunShape): RunChoices {
 /** Step a simulation to `steps`, recording every `every`-th state and the last; progress on the bar. */
 export function simulate(sim: Simulation, steps: number, every: number, maxBytes: number, onProgress: (done: number) => void): { trajectory: Trajectory; stepMs: number } {
   const rec = new Recorder(sim, { every, maxBytes, initialCapacity: Math.min(recordedSteps(steps, every).length, 1024) });
-  let left = steps;
-  let stepMs = 0;
-  while (left > 0) {
-    const k = Math.min(every, left);
-    const t0 = performance.now();
-    sim.step(k);
-    stepMs += performance.now() - t0;
-    left -= k;
-    rec.record();
-    onProgress(steps - left);
-  }
-  return { trajectory: rec.trajectory(), stepMs };
+  rec.run(steps, { last: true, onProgress });
+  return { trajectory: rec.trajectory(), stepMs: rec.stepMs };
 }
 
 /** The `run` command. Returns the exit code. */
@@ -195,7 +185,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     const summary = {
       command: ['attention-dynamics', 'run', ...argv].join(' '),
       version: packageVersion(),
-      options: { ...describeConfig(config), backend: sim.backend, precision: sim.precision, tieTolerance: sim.tieTolerance, threads: sim.threads },
+      options: { ...describeConfig(config), backend: sim.backend, precision: sim.precision, tieTolerance: sim.tieTolerance, threads: sim.threads, engine: sim.engine },
       timings: {
         createMs,
         stepMs: result.stepMs,
@@ -211,7 +201,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       {
         heading: 'Run',
         bullets: [
-          `model ${config.sim.model}, n = ${config.n}, d = ${config.d}, ${config.steps} steps (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)})`,
+          `model ${config.sim.model}, n = ${config.n}, d = ${config.d}, ${config.steps} steps (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)}, engine ${sim.engine})`,
           `initial state: ${config.init.source === 'file' ? `${config.init.path} (${config.init.dtype})` : `${config.init.kind}, seed ${String(config.init.seed)}`}`,
           `options: ${Object.entries(config.given)
             .filter(([k]) => !['model', 'init', 'n', 'd', 'steps', 'every'].includes(k))
@@ -241,7 +231,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     else if (!quiet) {
       const f = analysis.summary.final as Record<string, { count?: number; vertexCount?: number; converged?: boolean } | null>;
       io.stdout.write(
-        `${config.sim.model} n=${config.n} d=${config.d}: ${config.steps} steps in ${(result.stepMs / 1000).toFixed(2)} s (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)})\n` +
+        `${config.sim.model} n=${config.n} d=${config.d}: ${config.steps} steps in ${(result.stepMs / 1000).toFixed(2)} s (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)}, engine ${sim.engine})\n` +
           `final: ${f.clusters?.count ?? '?'} clusters, ${f.hull?.vertexCount ?? '?'} hull vertices, ${f.leaders?.count ?? '?'} leaders, converged: ${f.convergence?.converged ?? '?'}\n` +
           `wrote ${choices.out}/{${RUN_FILES.join(',')}}; open ${choices.out}/report.html\n`,
       );

@@ -5,7 +5,7 @@
 import { Simulation } from '../simulation.js';
 import { SplitMix64 } from '../prng.js';
 import type { SimulationOptions } from '../types.js';
-import { Recorder, type Trajectory } from '../analysis/dynamics/trajectory.js';
+import { Recorder, snapshot64, type Trajectory } from '../analysis/dynamics/trajectory.js';
 
 /** Run `steps` steps recording every `every`-th state (and the last); returns the trajectory (a copy) and the final state. */
 export async function recordRun(opts: SimulationOptions, steps: number, every = 1): Promise<{ tr: Trajectory; final: Float64Array; ms: number }> {
@@ -13,13 +13,7 @@ export async function recordRun(opts: SimulationOptions, steps: number, every = 
   try {
     const rec = new Recorder(sim, { every, maxBytes: 2 ** 30 });
     const t0 = performance.now();
-    let left = steps;
-    while (left > 0) {
-      const k = Math.min(every, left);
-      sim.step(k);
-      left -= k;
-      rec.record();
-    }
+    rec.run(steps, { last: true });
     const ms = performance.now() - t0;
     const t = rec.trajectory();
     const tr: Trajectory = { n: t.n, d: t.d, count: t.count, times: Float64Array.from(t.times), data: Float64Array.from(t.data) };
@@ -34,11 +28,8 @@ export function flat(rows: readonly (readonly number[])[]): Float64Array {
   return Float64Array.from(rows.flat());
 }
 
-/** Snapshot s of a trajectory (a subarray). */
-export function snapshotOf(tr: Trajectory, s: number): Float64Array {
-  const len = tr.n * tr.d;
-  return (tr.data as Float64Array).subarray(s * len, (s + 1) * len);
-}
+/** Snapshot s of a trajectory as float64 (the experiments record float64: zero-copy). */
+export const snapshotOf = snapshot64;
 
 /** Index of the snapshot recorded at step t (or -1). */
 export function snapshotAt(tr: Trajectory, t: number): number {

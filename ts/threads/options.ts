@@ -39,15 +39,16 @@ export function availableCores(): number {
 
 /**
  * Resolve `threads` to a worker count: undefined → 0; 'auto' → the number of
- * cores (at most AUTO_THREADS_CAP) for a discrete model on the wasm backend
- * with n ≥ AUTO_MIN_N and at least 2 cores, else 0; an integer 0 ≤ k ≤
- * MAX_THREADS as given. TypeError for anything else, and for k ≥ 1 with the
- * js backend or a sphere (ODE) model, which step on the calling thread only.
+ * cores (at most AUTO_THREADS_CAP) on the wasm backend with n ≥ AUTO_MIN_N
+ * and at least 2 cores, else 0; an integer 0 ≤ k ≤ MAX_THREADS as given.
+ * TypeError for anything else, and for k ≥ 1 with the js backend, which
+ * steps on the calling thread only. Every model is threaded (the sphere
+ * models one round per integrator stage).
  */
 export function resolveThreads(v: unknown, ctx: { backend: BackendName; ode: boolean; model: string; n: number }): number {
   if (v === undefined) return 0;
   if (v === 'auto') {
-    if (ctx.backend !== 'wasm' || ctx.ode || ctx.n < AUTO_MIN_N) return 0;
+    if (ctx.backend !== 'wasm' || ctx.n < AUTO_MIN_N) return 0;
     const cores = availableCores();
     return cores < 2 ? 0 : Math.min(cores, AUTO_THREADS_CAP);
   }
@@ -55,9 +56,6 @@ export function resolveThreads(v: unknown, ctx: { backend: BackendName; ode: boo
   const k = checkInt(v, 'threads', 0, MAX_THREADS);
   if (k >= 1 && ctx.backend !== 'wasm') {
     throw new TypeError(`threads: ${k} needs backend 'wasm' (the ${ctx.backend} backend steps on the calling thread); use threads: 0 or 'auto'`);
-  }
-  if (k >= 1 && ctx.ode) {
-    throw new TypeError(`threads: ${k} does not apply to model '${ctx.model}' (the sphere models step on the calling thread); use threads: 0 or 'auto'`);
   }
   return k;
 }

@@ -15,19 +15,30 @@
  * stream, whoever computes it), so results are bit-identical for every
  * thread count.
  *
+ * A sphere step (sphere-sa, sphere-usa) takes one round per integrator stage
+ * (4 for rk4, 1 for euler): in round k every worker computes its rows of
+ * stage k from the full stage state S_k (`ad_ode_rows`; round 0 reads the
+ * state itself), and the calling thread gathers the rows into S_{k+1} for
+ * the next round; the last round's rows are the new state. Each worker keeps
+ * its rows of the RK4 accumulator between rounds. Errors: a failing field
+ * row in any worker takes precedence over a failing normalisation, as on
+ * one thread (where every field row of a stage comes first).
+ *
  * Where SharedArrayBuffer is unavailable (a page that is not cross-origin
  * isolated) the same jobs go by message passing; then, and on a browser's
  * main thread (where Atomics.wait is not allowed), only the asynchronous
  * `stepAsync` (used by `sim.run()`/`sim.snapshots()`) can step.
  */
 import type { Backend, StepParams } from '../backend/backend.js';
-import { STATUS } from '../backend/backend.js';
+import { INTEGRATOR_CODE, STATUS } from '../backend/backend.js';
 import type { WasmBackend } from '../backend/wasm.js';
 import type { Precision } from '../types.js';
 import { BROWSER_WORKER_SOURCE, CMD, CTL, NODE_WORKER_SOURCE, WORKER_FAILED } from './worker-source.js';
 
 /** f64 slots of the per-step parameter block (then A and V, d*d each, row-major). */
-const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, A: 12 } as const;
+const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, ENGINE: 12, STAGE: 13, INTEGRATOR: 14, DT: 15, A: 16 } as const;
+/** Stage of a discrete step's single round (PAR.STAGE); sphere steps run stages 0 … 3 (rk4) or 0 (euler). */
+const DISCRETE = -1;
 
 /** The minimal Worker surface used here (Node's worker_threads.Worker and the browser's Worker). */
 interface AnyWorker {
@@ -122,6 +133,19 @@ function spawn(): Slot {
   return slot;
 }
 
+/**
+ * The status of a round from the workers' statuses (in row order): OK when
+ * all are; else the first failing field row's status (a kernel status
+ * below 256), else the first failing normalisation's (status + 256 from
+ * `ad_ode_rows`), as one thread reports them.
+ */
+function firstFailure(statuses: readonly number[]): number {
+  const field = statuses.find((s) => s !== STATUS.ok && s < 256);
+  if (field !== undefined) return field;
+  const norm = statuses.find((s) => s !== STATUS.ok);
+  return norm === undefined ? STATUS.ok : norm & 255;
+}
+
 /** Leak net: ends the workers of a threaded simulation garbage-collected without dispose(). */
 const workerRegistry =
   typeof FinalizationRegistry === 'function'
@@ -155,12 +179,15 @@ export class ThreadedBackend implements Backend {
   #par: Float64Array;
   #xin: Float64Array | Float32Array | null = null;
   #xout: Float64Array | Float32Array | null = null;
+  /** True for the sphere models (their workers were created with the integrator buffers). */
+  readonly #ode: boolean;
   /** True while a step is in flight (between waking the workers and reading their rows). */
   #busy = false;
   #disposed = false;
 
-  private constructor(inner: WasmBackend, slots: Slot[], shared: boolean) {
+  private constructor(inner: WasmBackend, slots: Slot[], shared: boolean, ode: boolean) {
     this.#inner = inner;
+    this.#ode = ode;
     this.precision = inner.precision;
     this.n = inner.n;
     this.d = inner.d;
@@ -177,9 +204,10 @@ export class ThreadedBackend implements Backend {
    * kernel) with a simulation of inner's n, d and precision; resolves once all
    * are ready. `shared` (default: where SharedArrayBuffer exists) picks the
    * Atomics barrier over message passing. Rejects (and ends every worker it
-   * started) when a worker cannot start; `inner` stays the caller's.
+   * started) when a worker cannot start; `inner` stays the caller's. `ode`:
+   * the sphere models (workers then hold the integrator buffers).
    */
-  static async create(inner: WasmBackend, module: WebAssembly.Module, threads: number, shared = typeof SharedArrayBuffer === 'function'): Promise<ThreadedBackend> {
+  static async create(inner: WasmBackend, module: WebAssembly.Module, threads: number, shared = typeof SharedArrayBuffer === 'function', ode = false): Promise<ThreadedBackend> {
     const slots: Slot[] = [];
     try {
       for (let w = 0; w < threads; w++) slots.push(spawn());
@@ -187,9 +215,9 @@ export class ThreadedBackend implements Backend {
       for (const s of slots) void s.worker.terminate();
       throw err;
     }
-    const b = new ThreadedBackend(inner, slots, shared);
+    const b = new ThreadedBackend(inner, slots, shared, ode);
     const size = inner.precision === 'f64' ? 8 : 4;
-    const init: Record<string, unknown> = { module, precision: inner.precision, n: inner.n, d: inner.d, count: threads };
+    const init: Record<string, unknown> = { module, precision: inner.precision, n: inner.n, d: inner.d, count: threads, ode };
     if (shared) {
       const ctl = new SharedArrayBuffer(4 * (CTL.STATUS0 + threads));
       const xin = new SharedArrayBuffer(size * inner.n * inner.d);
@@ -252,8 +280,8 @@ export class ThreadedBackend implements Backend {
     return this.#inner.bytes();
   }
 
-  /** Fill the parameter block for one step. */
-  #fillPar(delta: number, gamma: number): void {
+  /** Fill the parameter block for one round (stage: DISCRETE, or the sphere step's stage k). */
+  #fillPar(delta: number, gamma: number, stage: number): void {
     const p = this.#params;
     if (p === null) throw new Error('threads: setParams was not called');
     const par = this.#par;
@@ -268,6 +296,10 @@ export class ThreadedBackend implements Backend {
     par[PAR.UPDATE] = p.update;
     par[PAR.H] = p.h;
     par[PAR.SPHERE] = p.sphere ? 1 : 0;
+    par[PAR.ENGINE] = p.engine;
+    par[PAR.STAGE] = stage;
+    par[PAR.INTEGRATOR] = p.integrator;
+    par[PAR.DT] = p.dt;
     const dd = this.d * this.d;
     par[PAR.A_ID] = this.#A === null ? 1 : 0;
     par[PAR.V_ID] = this.#V === null ? 1 : 0;
@@ -285,10 +317,16 @@ export class ThreadedBackend implements Backend {
     if (this.#busy) throw new Error('a threaded step of this simulation is already in flight');
   }
 
-  /** Shared mode: publish one step and wake the workers. */
-  #begin(delta: number, gamma: number): void {
-    this.#fillPar(delta, gamma);
-    this.#xin!.set(this.#inner.view());
+  /** The rounds of one step: [DISCRETE], or the sphere integrator's stages 0 … 3 (rk4) / 0 (euler). */
+  #rounds(): number[] {
+    if (!this.#ode) return [DISCRETE];
+    return this.#params?.integrator === INTEGRATOR_CODE.rk4 ? [0, 1, 2, 3] : [0];
+  }
+
+  /** Shared mode: publish one round (its input: the state, or the gathered stage state) and wake the workers. */
+  #begin(delta: number, gamma: number, stage: number, input: Float64Array | Float32Array): void {
+    this.#fillPar(delta, gamma, stage);
+    this.#xin!.set(input);
     const ctl = this.#ctl!;
     Atomics.store(ctl, CTL.DONE, 0);
     Atomics.store(ctl, CTL.CMD, CMD.STEP);
@@ -297,17 +335,19 @@ export class ThreadedBackend implements Backend {
     this.#busy = true;
   }
 
-  /** Shared mode, all workers done: the first failing worker's status, else commit the rows. */
-  #finish(): number {
+  /** Shared mode, all workers done with a round: its status (see {@link firstFailure}). */
+  #roundStatus(): number {
     this.#busy = false;
     const ctl = this.#ctl!;
-    for (let w = 0; w < this.threads; w++) {
-      const s = Atomics.load(ctl, CTL.STATUS0 + w);
-      if (s !== STATUS.ok) return s;
-    }
-    this.#inner.view().set(this.#xout!);
+    const st: number[] = [];
+    for (let w = 0; w < this.threads; w++) st.push(Atomics.load(ctl, CTL.STATUS0 + w));
+    return firstFailure(st);
+  }
+
+  /** After the last round of a step succeeded: commit its rows (xout) and advance the generator. */
+  #commit(rows: Float64Array | Float32Array): void {
+    this.#inner.view().set(rows);
     this.#advanceSeed();
-    return STATUS.ok;
   }
 
   /**
@@ -325,14 +365,19 @@ export class ThreadedBackend implements Backend {
     }
     const ctl = this.#ctl!;
     for (let s = 0; s < deltas.length; s++) {
-      this.#begin(deltas[s]!, gammas[s]!);
-      for (;;) {
-        const c = Atomics.load(ctl, CTL.DONE);
-        if (c >= this.threads) break;
-        Atomics.wait(ctl, CTL.DONE, c);
+      let input: Float64Array | Float32Array = this.#inner.view();
+      for (const stage of this.#rounds()) {
+        this.#begin(deltas[s]!, gammas[s]!, stage, input);
+        for (;;) {
+          const c = Atomics.load(ctl, CTL.DONE);
+          if (c >= this.threads) break;
+          Atomics.wait(ctl, CTL.DONE, c);
+        }
+        const st = this.#roundStatus();
+        if (st !== STATUS.ok) return { status: st, done: s };
+        input = this.#xout!;
       }
-      const st = this.#finish();
-      if (st !== STATUS.ok) return { status: st, done: s };
+      this.#commit(this.#xout!);
     }
     return { status: STATUS.ok, done: deltas.length };
   }
@@ -352,10 +397,17 @@ export class ThreadedBackend implements Backend {
   }
 
   async #stepShared(delta: number, gamma: number): Promise<number> {
-    this.#begin(delta, gamma);
     this.#hold(true);
     try {
-      return await this.#awaitShared();
+      let input: Float64Array | Float32Array = this.#inner.view();
+      for (const stage of this.#rounds()) {
+        this.#begin(delta, gamma, stage, input);
+        const st = await this.#awaitShared();
+        if (st !== STATUS.ok) return st;
+        input = this.#xout!;
+      }
+      this.#commit(this.#xout!);
+      return STATUS.ok;
     } finally {
       this.#hold(false);
     }
@@ -380,31 +432,35 @@ export class ThreadedBackend implements Backend {
         await new Promise((res) => setTimeout(res, 0));
       }
     }
-    return this.#finish();
+    return this.#roundStatus();
   }
 
   async #stepMessages(delta: number, gamma: number): Promise<number> {
-    this.#fillPar(delta, gamma);
-    this.#busy = true;
-    const x = this.#inner.view().slice();
-    const replies = this.#slots.map((s) => {
-      const r = s.next();
-      s.worker.postMessage({ par: this.#par, x });
-      return r;
-    });
-    this.#hold(true);
-    let got: Reply[];
-    try {
-      got = await Promise.all(replies);
-    } finally {
-      this.#busy = false;
-      this.#hold(false);
+    let x = this.#inner.view().slice();
+    for (const stage of this.#rounds()) {
+      this.#fillPar(delta, gamma, stage);
+      this.#busy = true;
+      const input = x;
+      const replies = this.#slots.map((s) => {
+        const r = s.next();
+        s.worker.postMessage({ par: this.#par, x: input });
+        return r;
+      });
+      this.#hold(true);
+      let got: Reply[];
+      try {
+        got = await Promise.all(replies);
+      } finally {
+        this.#busy = false;
+        this.#hold(false);
+      }
+      if (this.#disposed) throw new Error('this Simulation was disposed during run(), while a threaded step was in flight');
+      const st = firstFailure(got.map((r) => r.status ?? WORKER_FAILED));
+      if (st !== STATUS.ok) return st;
+      x = x.slice();
+      got.forEach((r, w) => x.set(r.rows!, Math.floor((w * this.n) / this.threads) * this.d));
     }
-    if (this.#disposed) throw new Error('this Simulation was disposed during run(), while a threaded step was in flight');
-    for (const r of got) if (r.status !== STATUS.ok) return r.status ?? WORKER_FAILED;
-    const view = this.#inner.view();
-    got.forEach((r, w) => view.set(r.rows!, Math.floor((w * this.n) / this.threads) * this.d));
-    this.#advanceSeed();
+    this.#commit(x);
     return STATUS.ok;
   }
 

@@ -10,7 +10,9 @@
  * One job = one step's rows r0 ≤ i < r1 (the worker's fixed share of 0..n):
  * set the parameters, matrices and generator state of the step from `par`,
  * copy the step's snapshot into the instance, `ad_step_rows`, and hand the
- * updated rows back. The layout of `par` (f64): see PAR in pool.ts.
+ * updated rows back; for the sphere models one job per integrator stage
+ * (`ad_ode_rows`, the rows of the next stage state). The layout of `par`
+ * (f64): see PAR in pool.ts.
  *
  * Transport, chosen by the first message:
  * - shared: `ctl` (Int32Array over a SharedArrayBuffer) is the barrier. The
@@ -32,7 +34,7 @@ export const WORKER_FAILED = 98;
 
 const CORE = String.raw`
 const GEN = 0, DONE = 1, CMD = 2, STATUS0 = 4;
-let K = null, h = 0, n = 0, d = 0, f64 = true, r0 = 0, r1 = 0, index = 0, count = 1;
+let K = null, h = 0, n = 0, d = 0, f64 = true, r0 = 0, r1 = 0, index = 0, count = 1, ode = false, stage = -1;
 let ctl = null, par = null, xin = null, xout = null;
 
 function view(ptr, len) {
@@ -44,27 +46,37 @@ function setup(m) {
   n = m.n; d = m.d; f64 = m.precision === 'f64'; index = m.index; count = m.count;
   r0 = Math.floor((index * n) / count); r1 = Math.floor(((index + 1) * n) / count);
   K = new WebAssembly.Instance(m.module, {}).exports;
-  h = K.ad_create(f64 ? 0 : 1, n, d, 0) >>> 0;
+  ode = !!m.ode;
+  h = K.ad_create(f64 ? 0 : 1, n, d, ode ? 1 : 0) >>> 0;
   if (h === 0) throw new Error('step worker ' + index + ': the kernel could not allocate n = ' + n + ', d = ' + d + ' (status ' + (K.ad_last_status() >>> 0) + ')');
 }
 
-// One job: parameters from p (Float64Array, layout PAR of pool.ts), snapshot x (n*d); returns the status.
+// One job: parameters from p (Float64Array, layout PAR of pool.ts), input x (n*d); returns the status.
+// p[13] = -1: a discrete step's rows from the snapshot x. p[13] = k >= 0: stage k of a sphere step,
+// x the state (k = 0) or the gathered stage state S_k (k >= 1); the results are the stage rows.
 function job(p, x) {
   const dd = d * d;
+  stage = p[13];
   let s = K.ad_set_params(h, p[4], p[5], p[6]) >>> 0;
   if (s === 0) s = K.ad_set_update(h, p[7], p[8], p[9]) >>> 0;
+  if (s === 0) s = K.ad_set_engine(h, p[12]) >>> 0;
+  if (s === 0 && stage >= 0) s = K.ad_set_ode(h, p[14], p[15]) >>> 0;
   if (s !== 0) return s;
-  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(12, 12 + dd));
+  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(16, 16 + dd));
   K.ad_set_identity(h, 0, p[10]);
-  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(12 + dd, 12 + 2 * dd));
+  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(16 + dd, 16 + 2 * dd));
   K.ad_set_identity(h, 1, p[11]);
   K.ad_set_seed(h, p[2], p[3]);
-  view(K.ad_positions_ptr(h), n * d).set(x);
-  return K.ad_step_rows(h, r0, r1, p[0], p[1]) >>> 0;
+  if (stage < 0) {
+    view(K.ad_positions_ptr(h), n * d).set(x);
+    return K.ad_step_rows(h, r0, r1, p[0], p[1]) >>> 0;
+  }
+  view(stage === 0 ? K.ad_positions_ptr(h) : K.ad_stage_ptr(h), n * d).set(x);
+  return K.ad_ode_rows(h, stage, r0, r1) >>> 0;
 }
 
 function rows() {
-  return view(K.ad_positions_ptr(h), n * d).subarray(r0 * d, r1 * d);
+  return view(stage < 0 ? K.ad_positions_ptr(h) : K.ad_stage_ptr(h), n * d).subarray(r0 * d, r1 * d);
 }
 
 // seen = 0: the generation the coordinator starts from (it may bump it before this loop runs).

@@ -259,6 +259,19 @@ pub extern "C" fn ad_set_ode(h: u32, integrator: u32, dt: f64) -> u32 {
     }, BAD_HANDLE)
 }
 
+/// Engine of the threshold rules (hardmax, localmax, frank-wolfe): 0 dense
+/// (canonical ascending-j sums), 1 tree (range sums on a kd-tree, d <= 3;
+/// 2 for d > 3, 3 if its memo cannot be allocated). Other models ignore it.
+#[no_mangle]
+pub extern "C" fn ad_set_engine(h: u32, engine: u32) -> u32 {
+    with_sim!(h, s => match engine {
+        0 => { s.set_engine(false); OK }
+        1 if s.d > crate::attend::SPARSE_D => BAD_ARGUMENT,
+        1 => if s.set_engine(true) { OK } else { OUT_OF_MEMORY },
+        _ => BAD_ARGUMENT,
+    }, BAD_HANDLE)
+}
+
 /// Set the SplitMix64 state to hi * 2^32 + lo.
 #[no_mangle]
 pub extern "C" fn ad_set_seed(h: u32, hi: u32, lo: u32) -> u32 {
@@ -307,6 +320,31 @@ fn status_of(r: Result<(), StepError>) -> u32 {
 pub extern "C" fn ad_step_rows(h: u32, r0: u32, r1: u32, delta: f64, gamma: f64) -> u32 {
     let r = with_sim!(h, s => s.step_rows(r0 as usize, r1 as usize, delta, gamma), return BAD_HANDLE);
     status_of(r)
+}
+
+/// Pointer to the n*d stage buffer of a simulation created with `ode` (the
+/// threaded sphere step writes the stage state S_k there before stage k >= 1).
+#[no_mangle]
+pub extern "C" fn ad_stage_ptr(h: u32) -> usize {
+    with_sim!(h, s => s.stage_ptr(), 0)
+}
+
+/// Stages of one sphere step (4 for rk4, 1 for euler), 0 for a discrete model.
+#[no_mangle]
+pub extern "C" fn ad_ode_stages(h: u32) -> u32 {
+    with_sim!(h, s => if s.model.is_ode() { s.ode_stages() as u32 } else { 0 }, 0)
+}
+
+/// Stage k of one sphere step for the rows r0 <= i < r1 (`Sim::ode_rows`):
+/// results in the stage rows r0..r1. 0 on success; a status (2, 4 or 5) for
+/// a failing field row; that status + 256 for a failing normalisation.
+#[no_mangle]
+pub extern "C" fn ad_ode_rows(h: u32, k: u32, r0: u32, r1: u32) -> u32 {
+    let r = with_sim!(h, s => s.ode_rows(k as usize, r0 as usize, r1 as usize), return BAD_HANDLE);
+    match r {
+        Ok(()) => OK,
+        Err((e, phase)) => status_of(Err(e)) + 256 * phase,
+    }
 }
 
 /// Generator draws one discrete step makes (n for softmax-markov, else 0):

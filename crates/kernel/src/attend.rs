@@ -24,6 +24,12 @@
 //! Threshold rules in dimension d <= 3 (n >= 1024) take a sparse path: a
 //! kd-tree over the snapshot gives each row's maximum by branch and bound and
 //! its members by a range query, bit-identical to the dense path (`Tree`).
+//!
+//! The tree engine (`tree_engine`, threshold rules, d <= 3, any n) goes
+//! further: each row's members are summed by a half-space range-sum query
+//! on the same kd-tree (whole nodes by their sums), so a row costs about the
+//! nodes its threshold line crosses instead of its members. Same members as
+//! the dense rule; the summation order is the tree's (see tree.rs).
 
 use crate::alloc::try_zeroed;
 use crate::error::StepError;
@@ -69,12 +75,23 @@ pub struct Attn<T: Real> {
     totals: Vec<T>,
     /// max_j sum_c |x_jc| of the snapshot (infinite if any entry is not finite).
     l1max: f64,
-    /// The sparse path of threshold rules in low dimension (None when d > SPARSE_D or n < SPARSE_N).
+    /// The kd-tree of threshold rules in low dimension (None when d > SPARSE_D).
     tree: Option<Tree<T>>,
+    /// Threshold rules by the tree engine's range sums (needs `tree`; set by `set_tree_engine`).
+    tree_engine: bool,
+    /// The tree engine's memo of rows with equal tokens (a collapsed cluster
+    /// asks one query): an open-addressing table of 2^k >= 2n slots holding
+    /// row + 1 of a computed row (0 empty), and those rows' means at
+    /// ymemo[i*d ..]. y_i depends only on x_i and the snapshot, so a row
+    /// whose x_i equals (bit for bit) a computed one's takes its mean: the
+    /// same value recomputing gives. Empty unless the tree engine is on.
+    memo: Vec<u32>,
+    ymemo: Vec<T>,
 }
 
-/// Dimensions and sizes where threshold rules use the kd-tree.
-const SPARSE_D: usize = 3;
+/// Dimensions where threshold rules have a kd-tree (both engines), and the
+/// size from which the dense engine uses it to enumerate members.
+pub const SPARSE_D: usize = 3;
 const SPARSE_N: usize = 1024;
 fn round_up(v: usize, m: usize) -> Option<usize> {
     Some(v.checked_add(m - 1)? / m * m)
@@ -98,14 +115,41 @@ impl<T: Real> Attn<T> {
             maxes: try_zeroed(ROWS)?,
             totals: try_zeroed(ROWS)?,
             l1max: f64::INFINITY,
-            tree: if d <= SPARSE_D && n >= SPARSE_N { Some(Tree::new(n, d)?) } else { None },
+            tree: if d <= SPARSE_D { Some(Tree::new(n, d)?) } else { None },
+            tree_engine: false,
+            memo: Vec::new(),
+            ymemo: Vec::new(),
         })
     }
 
+    /// Turn the tree engine on (allocating its memo once) or off; false if
+    /// there is no tree (d > SPARSE_D) or memory runs out, nothing changed.
+    pub fn set_tree_engine(&mut self, on: bool) -> bool {
+        if on {
+            if self.tree.is_none() {
+                return false;
+            }
+            if self.memo.is_empty() {
+                let slots = match memo_slots(self.n) {
+                    Some(s) => s,
+                    None => return false,
+                };
+                let (memo, ymemo) = match (try_zeroed(slots), self.n.checked_mul(self.d).and_then(try_zeroed)) {
+                    (Some(m), Some(y)) => (m, y),
+                    _ => return false,
+                };
+                self.memo = memo;
+                self.ymemo = ymemo;
+            }
+        }
+        self.tree_engine = on;
+        true
+    }
+
     pub fn bytes(&self) -> usize {
-        (self.xp.len() + self.xr.len() + self.qt.len() + self.rows.len() + self.y.len() + self.maxes.len() + self.totals.len())
+        (self.xp.len() + self.xr.len() + self.qt.len() + self.rows.len() + self.y.len() + self.maxes.len() + self.totals.len() + self.ymemo.len())
             * core::mem::size_of::<T>()
-            + self.members.len() * 4
+            + (self.members.len() + self.memo.len()) * 4
             + self.tree.as_ref().map_or(0, |t| t.bytes())
     }
 
@@ -163,10 +207,13 @@ impl<T: Real> Attn<T> {
     {
         let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
         let r1 = if r1 > n { n } else { r1 };
-        let sparse = matches!(rule, Rule::Threshold { .. }) && self.tree.is_some() && self.l1max.is_finite();
+        if let (Rule::Threshold { delta, tau }, true) = (rule, self.tree_engine && self.tree.is_some()) {
+            return self.tree_rows(r0, r1, a, delta, tau, f);
+        }
+        let sparse = matches!(rule, Rule::Threshold { .. }) && n >= SPARSE_N && self.tree.is_some() && self.l1max.is_finite();
         if sparse {
             if let Some(t) = self.tree.as_mut() {
-                t.build(&self.xr, n, d, dp);
+                t.build(&self.xr, n, d, dp, false);
                 t.dense_left = 0;
             }
         }
@@ -262,6 +309,116 @@ impl<T: Real> Attn<T> {
             }
             i0 += nr;
         }
+        Ok(())
+    }
+
+    /// The tree engine's threshold rows r0 <= i < r1: per row, q = A x_i,
+    /// m_i by branch and bound, then the members' sum by `Tree::range_sum`.
+    /// A row whose alignments could overflow (max_c |q_c| * l1max not below
+    /// T::SAFE, or a non-finite snapshot) is done by `scalar_row` instead,
+    /// in the dense rule's ascending order, so huge inputs fail or pass as
+    /// on the dense engine. ts/backend/js.ts makes the same choices.
+    fn tree_rows<F>(&mut self, r0: usize, r1: usize, a: Option<&[T]>, delta: T, tau: T, mut f: F) -> Result<(), StepError>
+    where
+        F: FnMut(usize, &[T]) -> Result<(), StepError>,
+    {
+        // The work is in the non-generic `tree_prepare` / `tree_row`, so it is
+        // compiled once per float type, not once per callback.
+        let mut hints = Hints { at: [0; HINTS], len: 0, next: 0 };
+        let safe = self.tree_prepare()?;
+        let d = self.d;
+        for i in r0..r1 {
+            self.tree_row(i, a, delta, tau, safe, &mut hints)?;
+            f(i, &self.ymemo[i * d..i * d + d])?;
+        }
+        Ok(())
+    }
+
+    /// Build the tree (over a finite snapshot; returns whether it is) and clear the memo.
+    #[inline(never)]
+    fn tree_prepare(&mut self) -> Result<bool, StepError> {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        let t = match self.tree.as_mut() {
+            Some(t) => t,
+            None => return Err(StepError::BadArgument),
+        };
+        let safe = self.l1max.is_finite();
+        if safe {
+            t.build(&self.xr, n, d, dp, true);
+        }
+        for slot in self.memo.iter_mut() {
+            *slot = 0;
+        }
+        Ok(safe)
+    }
+
+    /// Row i of the tree engine: its mean left in ymemo[i*d ..].
+    #[inline(never)]
+    fn tree_row(&mut self, i: usize, a: Option<&[T]>, delta: T, tau: T, safe: bool, hints: &mut Hints) -> Result<(), StepError> {
+        let (n, d, dp) = (self.n, self.d, self.dp);
+        let t = match self.tree.as_mut() {
+            Some(t) => t,
+            None => return Err(StepError::BadArgument),
+        };
+        let mask = self.memo.len() - 1;
+        let xi = &self.xr[i * dp..i * dp + d];
+        // A row with the same token as a computed one takes its mean.
+        let mut h = 0x9e37_79b9_7f4a_7c15u64;
+        for &v in xi {
+            h = (h ^ v.to_f64().to_bits()).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            h ^= h >> 31;
+        }
+        let mut slot = h as usize & mask;
+        while self.memo[slot] != 0 {
+            let j = self.memo[slot] as usize - 1;
+            let xj = &self.xr[j * dp..j * dp + d];
+            if xi.iter().zip(xj).all(|(a, b)| a.to_f64().to_bits() == b.to_f64().to_bits()) {
+                self.ymemo.copy_within(j * d..j * d + d, i * d);
+                return Ok(());
+            }
+            slot = (slot + 1) & mask;
+        }
+        let mut q = [T::ZERO; SPARSE_D];
+        let mut qmax = 0.0f64;
+        for rr in 0..d {
+            let v = match a {
+                None => xi[rr],
+                Some(m) => {
+                    let mut s = T::ZERO;
+                    for c in 0..d {
+                        s = s + m[rr * d + c] * xi[c];
+                    }
+                    s
+                }
+            };
+            q[rr] = v;
+            let av = v.to_f64().abs();
+            if !(av <= qmax) {
+                qmax = av;
+            }
+        }
+        let y = &mut self.y[..dp];
+        let count = if safe && qmax * self.l1max < T::SAFE {
+            let (m, arg) = t.max_from(&q[..d], d, &hints.at[..hints.len]);
+            hints.remember(arg);
+            if !m.is_finite() {
+                return Err(StepError::NonFinite);
+            }
+            let absm = m.abs();
+            let scale = if absm > T::ONE { absm } else { T::ONE };
+            t.range_sum(&q[..d], d, m - delta - tau * scale, y)
+        } else {
+            scalar_row(&q[..d], &self.xr, n, d, dp, delta, tau, y)?
+        };
+        if count == 0 {
+            // Unreachable for finite m and delta, tau >= 0: the argmax passes.
+            return Err(StepError::NonFinite);
+        }
+        let cnt = T::from_usize(count);
+        for (out, &yc) in self.ymemo[i * d..i * d + d].iter_mut().zip(&y[..d]) {
+            *out = yc / cnt;
+        }
+        self.memo[slot] = (i + 1) as u32;
         Ok(())
     }
 
@@ -384,6 +541,72 @@ impl<T: Real> Attn<T> {
     }
 }
 
+/// Slots of the tree engine's memo: the power of two >= 2n (None on overflow).
+pub fn memo_slots(n: usize) -> Option<usize> {
+    n.checked_mul(2)?.checked_next_power_of_two()
+}
+
+/// The last HINTS distinct argmaxes (tree positions) of the tree engine's
+/// rows, which start each row's maximum (`Tree::max_from`).
+const HINTS: usize = 8;
+struct Hints {
+    at: [u32; HINTS],
+    len: usize,
+    next: usize,
+}
+
+impl Hints {
+    fn remember(&mut self, k: u32) {
+        if !self.at[..self.len].contains(&k) {
+            self.at[self.next] = k;
+            self.next = (self.next + 1) % HINTS;
+            if self.len < HINTS {
+                self.len += 1;
+            }
+        }
+    }
+}
+
+/// One threshold row by plain scalar loops in the dense rule's order:
+/// a_j = sum_c q_c x_jc ascending c, m = max_j a_j (a NaN is adopted, then
+/// refused), members summed in ascending j into y[..d]; returns the count.
+fn scalar_row<T: Real>(q: &[T], xr: &[T], n: usize, d: usize, dp: usize, delta: T, tau: T, y: &mut [T]) -> Result<usize, StepError> {
+    let dot = |j: usize| {
+        let x = &xr[j * dp..j * dp + d];
+        let mut s = q[0] * x[0];
+        for c in 1..d {
+            s = s + q[c] * x[c];
+        }
+        s
+    };
+    let mut m = T::NEG_INFINITY;
+    for j in 0..n {
+        let a = dot(j);
+        if !(a <= m) {
+            m = a;
+        }
+    }
+    if !m.is_finite() {
+        return Err(StepError::NonFinite);
+    }
+    let absm = m.abs();
+    let scale = if absm > T::ONE { absm } else { T::ONE };
+    let thr = m - delta - tau * scale;
+    for v in y[..d].iter_mut() {
+        *v = T::ZERO;
+    }
+    let mut count = 0;
+    for j in 0..n {
+        if dot(j) >= thr {
+            for c in 0..d {
+                y[c] = y[c] + xr[j * dp + c];
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +650,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The tree engine against the dense rule: per row, the same members
+    /// (so the same mean up to the summation order).
+    fn check_engine<T: Real + core::fmt::Debug>(n: usize, d: usize, seed: u64, scale: f64) {
+        let mut rng = SplitMix64::new(seed);
+        let mut x: Vec<T> = (0..n * d).map(|_| T::from_f64(scale * (2.0 * rng.next_f64() - 1.0))).collect();
+        for j in 0..n / 10 {
+            for c in 0..d {
+                x[(n - 1 - j) * d + c] = x[j * d + c];
+            }
+        }
+        let amat: Vec<T> = (0..d * d).map(|k| T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.3 * (k as f64) - 0.4 })).collect();
+        for a in [None, Some(&amat[..])] {
+            for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
+                let rule = Rule::Threshold { delta: T::from_f64(delta * scale * scale), tau: T::from_f64(tau) };
+                let mut tree = Attn::<T>::new(n, d).unwrap();
+                assert!(tree.set_tree_engine(true));
+                let yt = pass(&mut tree, &x, a, rule);
+                let mut dense = Attn::<T>::new(n, d).unwrap();
+                dense.tree = None;
+                let yd = pass(&mut dense, &x, a, rule);
+                for k in 0..yt.len() {
+                    let tol = 4.0 * (n as f64) * T::EPS.to_f64() * scale;
+                    assert!((yt[k].to_f64() - yd[k].to_f64()).abs() <= tol, "n={} d={} delta={} A={} entry {}: {:?} vs {:?}", n, d, delta, a.is_some(), k, yt[k], yd[k]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tree_engine_has_the_dense_members() {
+        check_engine::<f64>(300, 1, 1, 1.0);
+        check_engine::<f64>(1100, 2, 2, 1.0);
+        check_engine::<f64>(700, 3, 3, 1.0);
+        check_engine::<f32>(900, 2, 4, 1.0);
+        // |x| ~ 1e150: the alignments may overflow, so rows go by the scalar rule
+        check_engine::<f64>(200, 2, 5, 1e150);
     }
 
     #[test]

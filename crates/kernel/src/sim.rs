@@ -184,7 +184,7 @@ pub struct Sim<T: Real> {
     attn: Attn<T>,
     vy: Vec<T>,
     /// ODE buffers (n*d each; empty unless created with `ode`): stage state, field, accumulator.
-    stage: Vec<T>,
+    pub(crate) stage: Vec<T>,
     field: Vec<T>,
     acc: Vec<T>,
 }
@@ -260,6 +260,14 @@ impl<T: Real> Sim<T> {
             self.sphere = sphere;
         }
         ok
+    }
+
+    /// Choose the engine of the threshold rules: `tree` = the tree engine's
+    /// range sums (d <= 3 only; its memo is allocated on first use), else
+    /// the dense engine (canonical ascending-j sums). false, nothing
+    /// changed, if d > 3 or memory runs out.
+    pub fn set_engine(&mut self, tree: bool) -> bool {
+        self.attn.set_tree_engine(tree)
     }
 
     /// Choose the sphere integrator and its time step dt > 0.
@@ -380,6 +388,109 @@ impl<T: Real> Sim<T> {
         let mut rng = self.rng;
         rng.jump(r0 as u64);
         self.update_rows(r0, r1, T::from_f64(delta), T::from_f64(gamma), &mut rng)
+    }
+
+    /// Pointer to the stage buffer (n*d; empty unless created with `ode`).
+    pub fn stage_ptr(&mut self) -> usize {
+        self.stage.as_mut_ptr() as usize
+    }
+
+    /// Stages of one sphere step: 4 for rk4, 1 for the Euler integrators.
+    pub fn ode_stages(&self) -> usize {
+        if self.integrator == Integrator::Rk4 {
+            4
+        } else {
+            1
+        }
+    }
+
+    /// Stage k of one sphere step for the rows r0 <= i < r1: the threaded
+    /// path's entry (`ode_step` is all stages over all rows). The field rows
+    /// F_i are computed from the full stage state S_k (k = 0: the positions
+    /// x; k >= 1: the stage buffer, which the caller fills with S_k first),
+    /// then row by row, as `ode_step` does:
+    ///
+    /// ```text
+    ///   rk4    k = 0: acc = F;    stage = normalize(x + dt/2 F)
+    ///          k = 1: acc += 2F;  stage = normalize(x + dt/2 F)
+    ///          k = 2: acc += 2F;  stage = normalize(x + dt F)
+    ///          k = 3: acc += F;   stage = normalize(x + dt/6 acc)   (the new x)
+    ///   euler  k = 0:             stage = normalize(x + dt F)       (the new x)
+    /// ```
+    ///
+    /// The results go to the stage rows r0..r1 (after the attention pass has
+    /// read S_k); x is never written, acc keeps its rows between stages. The
+    /// arithmetic of each row is that of `ode_step`, so any partition of
+    /// 0..n, stage by stage with the full S_k gathered between stages, gives
+    /// its step bit for bit. Err((e, 0)): a field row failed (all field rows
+    /// come before any normalisation in `ode_step`); Err((e, 1)): a
+    /// normalisation failed.
+    pub fn ode_rows(&mut self, k: usize, r0: usize, r1: usize) -> Result<(), (StepError, u32)> {
+        if !self.model.is_ode() || k >= self.ode_stages() || r0 > r1 || r1 > self.n {
+            return Err((StepError::BadArgument, 0));
+        }
+        let d = self.d;
+        let rule = self.rule(T::ZERO);
+        let raw = self.integrator == Integrator::EulerRaw;
+        {
+            let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, .. } = self;
+            let src: &[T] = if k == 0 { &x[..] } else { &stage[..] };
+            let a = if *a_identity { None } else { Some(&a[..]) };
+            let v = if *v_identity { None } else { Some(&v[..]) };
+            attn.load(src);
+            attn.run_rows(r0, r1, a, rule, rng, |i, y| {
+                mat_vec(v, y, vy);
+                let out = &mut field[i * d..i * d + d];
+                if raw {
+                    out.copy_from_slice(vy);
+                } else {
+                    let si = &src[i * d..i * d + d];
+                    let mut dot = T::ZERO;
+                    for (&sv, &wv) in si.iter().zip(vy.iter()) {
+                        dot = dot + sv * wv;
+                    }
+                    for ((o, &sv), &wv) in out.iter_mut().zip(si).zip(vy.iter()) {
+                        *o = wv - dot * sv;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| (e, 0))?;
+        }
+        let dt = self.dt;
+        let two = T::from_f64(2.0);
+        let half = T::from_f64(0.5) * dt;
+        let sixth = dt / T::from_f64(6.0);
+        let rk4 = self.integrator == Integrator::Rk4;
+        for i in r0..r1 {
+            for c in i * d..i * d + d {
+                let f = self.field[c];
+                self.stage[c] = if !rk4 {
+                    self.x[c] + dt * f
+                } else {
+                    match k {
+                        0 => {
+                            self.acc[c] = f;
+                            self.x[c] + half * f
+                        }
+                        1 => {
+                            self.acc[c] = self.acc[c] + two * f;
+                            self.x[c] + half * f
+                        }
+                        2 => {
+                            self.acc[c] = self.acc[c] + two * f;
+                            self.x[c] + dt * f
+                        }
+                        _ => {
+                            self.acc[c] = self.acc[c] + f;
+                            self.x[c] + sixth * self.acc[c]
+                        }
+                    }
+                };
+            }
+            normalize(&mut self.stage[i * d..i * d + d]).map_err(|e| (e, 1))?;
+        }
+        Ok(())
     }
 
     /// Generator draws one discrete step makes: one per token for the Markov

@@ -501,3 +501,90 @@ fn step_rows_refuses_and_undoes_like_step() {
     assert_eq!(ad_skip_draws(0, 1), BAD_HANDLE);
     assert_eq!(ad_draws_per_step(0), 0);
 }
+
+/// A partitioned sphere step (each part a worker with its own simulation:
+/// stage k's rows by `ode_rows` from the full S_k, gathered between stages)
+/// equals `step(1)` bit for bit, for both sphere models, every integrator,
+/// both precisions, with A and V, and uneven partitions.
+fn ode_partition_case<T: crate::simd::Real + core::fmt::Debug>(model: Model, integrator: Integrator, n: usize, d: usize, parts: &[usize]) {
+    let mut g = SplitMix64::new(7 + n as u64);
+    let mut x0: Vec<T> = (0..n * d).map(|_| T::from_f64(2.0 * g.next_f64() - 1.0)).collect();
+    for i in 0..n {
+        normalize(&mut x0[i * d..i * d + d]).unwrap();
+    }
+    let mk = || {
+        let mut s = Sim::<T>::new(n, d, true).expect("alloc");
+        s.x.copy_from_slice(&x0);
+        assert!(s.set_params(model, 2.0, 0.0));
+        assert!(s.set_ode(integrator, 0.15));
+        for k in 0..d * d {
+            s.a[k] = T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.1 * ((k % 5) as f64) - 0.2 });
+            s.v[k] = T::from_f64(if k % (d + 1) == 0 { 0.9 } else { 0.05 * ((k % 3) as f64) });
+        }
+        s.a_identity = false;
+        s.v_identity = false;
+        s
+    };
+    let mut whole = mk();
+    let mut bounds = vec![0usize];
+    for &p in parts.iter().chain(core::iter::once(&n)) {
+        let last = *bounds.last().unwrap();
+        bounds.push(p.min(n).max(last));
+    }
+    let mut workers: Vec<Sim<T>> = (1..bounds.len()).map(|_| mk()).collect();
+    for _step in 0..5 {
+        whole.step(1).unwrap();
+        let x = workers[0].x.clone();
+        let mut s_k = x.clone();
+        for k in 0..workers[0].ode_stages() {
+            let mut next = vec![T::ZERO; n * d];
+            for (w, sim) in workers.iter_mut().enumerate() {
+                let (r0, r1) = (bounds[w], bounds[w + 1]);
+                sim.x.copy_from_slice(&x);
+                if k > 0 {
+                    sim.stage.copy_from_slice(&s_k);
+                }
+                sim.ode_rows(k, r0, r1).unwrap();
+                next[r0 * d..r1 * d].copy_from_slice(&sim.stage[r0 * d..r1 * d]);
+            }
+            s_k = next;
+        }
+        for sim in workers.iter_mut() {
+            sim.x.copy_from_slice(&s_k);
+        }
+        for k in 0..n * d {
+            assert!(whole.x[k] == s_k[k], "{:?} {:?} n={} d={} parts={:?} entry {}: {:?} vs {:?}", model, integrator, n, d, parts, k, whole.x[k], s_k[k]);
+        }
+    }
+}
+
+#[test]
+fn ode_rows_partitions_are_bit_identical_to_step() {
+    for &model in &[Model::SphereSa, Model::SphereUsa] {
+        for &integrator in &[Integrator::Rk4, Integrator::Euler, Integrator::EulerRaw] {
+            for &(n, d) in &[(37usize, 3usize), (130, 16), (5, 2)] {
+                for parts in [vec![], vec![n / 2], vec![n / 3, 2 * n / 3], vec![0, 0, n]] {
+                    ode_partition_case::<f64>(model, integrator, n, d, &parts);
+                    ode_partition_case::<f32>(model, integrator, n, d, &parts);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn ode_rows_refuses_and_reports_the_phase() {
+    let x = [1.0, 0.0, 0.0, 1.0];
+    let mut s = ode64(&x, 2, 2, Model::SphereSa, 1.0, Integrator::Rk4, 0.1);
+    assert_eq!(s.ode_rows(4, 0, 2), Err((StepError::BadArgument, 0)));
+    assert_eq!(s.ode_rows(0, 2, 1), Err((StepError::BadArgument, 0)));
+    assert_eq!(s.ode_rows(0, 0, 3), Err((StepError::BadArgument, 0)));
+    let mut e = ode64(&x, 2, 2, Model::SphereSa, 1.0, Integrator::Euler, 0.1);
+    assert_eq!(e.ode_rows(1, 0, 2), Err((StepError::BadArgument, 0)));
+    // V = -I/dt sends x + dt (V y - <x, V y> x) ... to the origin for a lone token: a normalisation failure.
+    let mut z = ode64(&[1.0, 0.0], 1, 2, Model::SphereSa, 1.0, Integrator::EulerRaw, 1.0);
+    z.v.copy_from_slice(&[-1.0, 0.0, 0.0, -1.0]);
+    z.v_identity = false;
+    assert_eq!(z.ode_rows(0, 0, 1), Err((StepError::ZeroNorm, 1)));
+    assert_eq!(z.x, vec![1.0, 0.0]);
+}

@@ -100,6 +100,16 @@ export function snapshot(tr: Trajectory, s: number): Float64Array | Float32Array
   return t.data.subarray(s * len, (s + 1) * len);
 }
 
+/**
+ * Snapshot s as float64 (n*d row-major): zero-copy when the trajectory holds
+ * float64 data, else a float64 copy. The accessor the CLI and the
+ * experiments read states with.
+ */
+export function snapshot64(tr: Trajectory, s: number): Float64Array {
+  const x = snapshot(tr, s);
+  return x instanceof Float64Array ? x : Float64Array.from(x);
+}
+
 /** Token i's path through a trajectory: count*d numbers (a fresh Float64Array). */
 export function tokenPath(tr: Trajectory, i: number): Float64Array {
   const t = checkTrajectory(tr, 'tr', false);
@@ -113,6 +123,14 @@ export function tokenPath(tr: Trajectory, i: number): Float64Array {
 }
 
 const RECORDER_OPTIONS = ['every', 'precision', 'maxBytes', 'initialCapacity'] as const;
+
+/** Options of {@link Recorder.run}. */
+export interface RecorderRunOptions {
+  /** Also record after a final chunk shorter than `every` (the run's last state). Default false. */
+  last?: boolean;
+  /** Called after each chunk with the steps done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
 
 /**
  * Keeps every k-th snapshot of a simulation in one flat buffer with a memory cap.
@@ -137,6 +155,7 @@ export class Recorder implements Trajectory {
   #data: Float64Array | Float32Array;
   #times: Float64Array;
   #count = 0;
+  #stepMs = 0;
   readonly #sim: Steppable;
 
   /**
@@ -219,26 +238,42 @@ export class Recorder implements Trajectory {
   }
 
   /**
-   * Step the simulation `steps` times (an integer >= 0), recording every
-   * `every`-th state. Returns this. Before any step, a run that would need more
-   * snapshots than the memory cap leaves room for is refused with a RangeError
-   * (the simulation is not stepped).
+   * Step the simulation `steps` times (an integer >= 0) in chunks of
+   * `every`, recording the state after each full chunk — and, with `last`,
+   * after a final partial chunk too, so the run's last state is stored.
+   * `onProgress(done, steps)` is called after each chunk. Returns this.
+   * Before any step, a run that would need more snapshots than the memory
+   * cap leaves room for is refused with a RangeError (the simulation is not
+   * stepped). The time spent inside `sim.step` adds to {@link stepMs}.
    */
-  run(steps: number): this {
+  run(steps: number, opts: RecorderRunOptions = {}): this {
+    checkOptions(opts, 'opts', ['last', 'onProgress']);
     const k0 = checkInt(steps, 'steps', 0);
-    const need = Math.floor(k0 / this.every);
+    const last = opts.last ?? false;
+    if (typeof last !== 'boolean') throw typeError('opts.last', 'a boolean', last);
+    const onProgress = opts.onProgress;
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw typeError('opts.onProgress', 'a function (done, total)', onProgress);
+    const need = last ? Math.ceil(k0 / this.every) : Math.floor(k0 / this.every);
     const room = this.#maxSnapshots() - this.#count;
     if (need > room) {
-      throw this.#capError(need, `run(${k0}) with every = ${this.every}`, ` (at most ${room * this.every + this.every - 1} steps fit)`);
+      throw this.#capError(need, `run(${k0}) with every = ${this.every}`, ` (at most ${room * this.every + (last ? 0 : this.every - 1)} steps fit)`);
     }
     let left = k0;
     while (left > 0) {
       const k = Math.min(this.every, left);
+      const t0 = performance.now();
       this.#sim.step(k);
+      this.#stepMs += performance.now() - t0;
       left -= k;
-      if (k === this.every) this.record();
+      if (k === this.every || last) this.record();
+      onProgress?.(k0 - left, k0);
     }
     return this;
+  }
+
+  /** Milliseconds spent inside the simulation's step() by {@link run} so far (recording excluded). */
+  get stepMs(): number {
+    return this.#stepMs;
   }
 
   /** A Trajectory over exactly the stored snapshots (zero-copy subarrays). */
