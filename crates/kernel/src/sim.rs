@@ -430,33 +430,7 @@ impl<T: Real> Sim<T> {
             return Err((StepError::BadArgument, 0));
         }
         let d = self.d;
-        let rule = self.rule(T::ZERO);
-        let raw = self.integrator == Integrator::EulerRaw;
-        {
-            let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, .. } = self;
-            let src: &[T] = if k == 0 { &x[..] } else { &stage[..] };
-            let a = if *a_identity { None } else { Some(&a[..]) };
-            let v = if *v_identity { None } else { Some(&v[..]) };
-            attn.load(src);
-            attn.run_rows(r0, r1, a, rule, rng, |i, y| {
-                mat_vec(v, y, vy);
-                let out = &mut field[i * d..i * d + d];
-                if raw {
-                    out.copy_from_slice(vy);
-                } else {
-                    let si = &src[i * d..i * d + d];
-                    let mut dot = T::ZERO;
-                    for (&sv, &wv) in si.iter().zip(vy.iter()) {
-                        dot = dot + sv * wv;
-                    }
-                    for ((o, &sv), &wv) in out.iter_mut().zip(si).zip(vy.iter()) {
-                        *o = wv - dot * sv;
-                    }
-                }
-                Ok(())
-            })
-            .map_err(|e| (e, 0))?;
-        }
+        self.eval_field_rows(k > 0, r0, r1).map_err(|e| (e, 0))?;
         let dt = self.dt;
         let two = T::from_f64(2.0);
         let half = T::from_f64(0.5) * dt;
@@ -505,6 +479,13 @@ impl<T: Real> Sim<T> {
 
     /// field <- F(src) where src is the state (from_stage = false) or the stage buffer.
     fn eval_field(&mut self, from_stage: bool) -> Result<(), StepError> {
+        let n = self.n;
+        self.eval_field_rows(from_stage, 0, n)
+    }
+
+    /// The field rows r0 <= i < r1 from the whole of src (the attention pass
+    /// reads a snapshot of it, so later writes to src rows do not matter).
+    fn eval_field_rows(&mut self, from_stage: bool, r0: usize, r1: usize) -> Result<(), StepError> {
         let rule = self.rule(T::ZERO);
         let d = self.d;
         let raw = self.integrator == Integrator::EulerRaw;
@@ -513,7 +494,7 @@ impl<T: Real> Sim<T> {
         let a = if *a_identity { None } else { Some(&a[..]) };
         let v = if *v_identity { None } else { Some(&v[..]) };
         attn.load(src);
-        attn.run(a, rule, rng, |i, y| {
+        attn.run_rows(r0, r1, a, rule, rng, |i, y| {
             mat_vec(v, y, vy);
             let out = &mut field[i * d..i * d + d];
             if raw {
