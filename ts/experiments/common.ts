@@ -55,13 +55,8 @@ export function uniformDisc(rng: SplitMix64, m: number, cx: number, cy: number, 
   return out;
 }
 
-/** Median of finite values (NaN if none). */
-export function median(v: readonly number[]): number {
-  const a = v.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
-  if (a.length === 0) return NaN;
-  const m = a.length >> 1;
-  return a.length % 2 ? (a[m] as number) : ((a[m - 1] as number) + (a[m] as number)) / 2;
-}
+/** Median of finite values (NaN if none); its home is analysis/dynamics/fit.ts. */
+export { median } from '../analysis/dynamics/fit.js';
 
 /** Round for display. */
 export function r(v: number, digits = 6): number {

@@ -140,3 +140,11 @@ export function pooledSlope(groups: readonly FitGroup[]): PooledFit {
   });
   return { slope, r2: syy > 0 ? 1 - ssr / syy : ssr === 0 ? 1 : NaN, count, groups: used };
 }
+
+/** Median of finite values (NaN if none). */
+export function median(v: readonly number[]): number {
+  const a = v.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
+  if (a.length === 0) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? (a[m] as number) : ((a[m - 1] as number) + (a[m] as number)) / 2;
+}
