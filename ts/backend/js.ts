@@ -165,7 +165,8 @@ export class JsBackend implements Backend {
     }
     for (let i = 0; i < n; i++) {
       const xi = i * d;
-      // q = A x_i
+      // q = A x_i: the arithmetic of matVec (analysis/geometry/linalg.ts), written inline here
+      // because the backend layer does not import the analysis layer and this is the hot loop.
       for (let r = 0; r < d; r++) {
         if (A === null) {
           q[r] = src[xi + r] as number;

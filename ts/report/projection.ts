@@ -7,6 +7,7 @@
  * lengths along the plane are kept and balls project to discs of the same
  * radius; the hull of the projected points is the projection of the hull.
  */
+import { matVec } from '../analysis/geometry/linalg.js';
 
 /** A map from R^d to the plane for drawing. */
 export interface Projection2d {
@@ -139,11 +140,7 @@ function powerIteration(C: Float64Array, d: number, against: Float64Array | null
   }
   const w = new Float64Array(d);
   for (let it = 0; it < 1000; it++) {
-    for (let r = 0; r < d; r++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (C[r * d + c] as number) * (u[c] as number);
-      w[r] = s;
-    }
+    matVec(C, u, 0, d, w);
     orth(w);
     if (normalize(w) === 0) break; // no variance left: keep u
     let diff = 0;

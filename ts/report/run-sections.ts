@@ -5,7 +5,7 @@
  * figures of runs above FIGURE_TOKENS draw an evenly strided sample of the
  * tokens and say so in their captions.
  */
-import { alignmentRow, neighbourhoodSizes } from '../analysis/attention/alignment.js';
+import { alignmentRow, neighbourhoodSizes, softmaxWeights } from '../analysis/attention/alignment.js';
 import { leaders } from '../analysis/attention/leaders.js';
 import { strip, stripLines2d } from '../analysis/attention/strips.js';
 import { snapshot64, type Trajectory } from '../analysis/dynamics/trajectory.js';
@@ -125,17 +125,9 @@ export function runSections(tr: Trajectory, facts: RunFacts, choices: ReportChoi
         const lines = stripLines2d(st);
         let sizes: Float64Array | undefined;
         if (soft) {
-          const row = alignmentRow(x, n, d, i, A);
-          let m = -Infinity;
-          for (let j = 0; j < n; j++) m = Math.max(m, row[j] as number);
-          let z = 0;
-          const w = new Float64Array(n);
-          for (let j = 0; j < n; j++) {
-            w[j] = Math.exp(facts.beta * ((row[j] as number) - m));
-            z += w[j] as number;
-          }
-          const wmax = Math.max(...Array.from(w, (v) => v / z));
-          sizes = w.map((v) => 1.5 + 7 * Math.sqrt(v / z / wmax));
+          const p = softmaxWeights(alignmentRow(x, n, d, i, A), n, facts.beta);
+          const pmax = Math.max(...p);
+          sizes = p.map((v) => 1.5 + 7 * Math.sqrt(v / pmax));
         }
         stripFigs.push({
           name: `strip-${i}-t${tS}`,

@@ -26,6 +26,7 @@ import { checkBool, checkIndex, checkNumber, checkOneOf, checkOptions, checkTieT
 
 import type { StateLike, MatrixLike } from '../state.js';
 import { alignmentBound } from '../../bounds.js';
+import { matVec } from '../geometry/linalg.js';
 export type { StateLike, MatrixLike } from '../state.js';
 
 /** How δ enters the localmax threshold (SPEC §1.2 "Options"). */
@@ -80,21 +81,31 @@ export function checkMagnitude(X: Float64Array, n: number, d: number, M: Float64
   }
 }
 
+/**
+ * @internal The softmax weights of one alignment row at inverse temperature β:
+ * w_j = exp(β(a_j − m)) / Σ_k exp(β(a_k − m)) with m = max_j a_j, summed in
+ * ascending j (the js backend's order). `row` has n finite entries; β >= 0
+ * finite. Returns a fresh Float64Array of length n; O(n).
+ */
+export function softmaxWeights(row: ArrayLike<number>, n: number, beta: number): Float64Array {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) m = Math.max(m, row[j] as number);
+  let z = 0;
+  const w = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    w[j] = Math.exp(beta * ((row[j] as number) - m));
+    z += w[j] as number;
+  }
+  for (let j = 0; j < n; j++) w[j] = (w[j] as number) / z;
+  return w;
+}
+
 // ---------------------------------------------------------------------------
 // Kernels (internal, float64, no validation)
 
 /** @internal q = A x_i into q (length d); A null means q = x_i. Ascending-c sums, as the backends. */
 export function applyA(X: ArrayLike<number>, i: number, d: number, M: Float64Array | null, q: Float64Array): void {
-  const o = i * d;
-  if (M === null) {
-    for (let r = 0; r < d; r++) q[r] = X[o + r] as number;
-    return;
-  }
-  for (let r = 0; r < d; r++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += (M[r * d + c] as number) * (X[o + c] as number);
-    q[r] = s;
-  }
+  matVec(M, X, i * d, d, q);
 }
 
 /** @internal Q = the n rows A x_i (n*d row-major); X itself when A is the identity. */

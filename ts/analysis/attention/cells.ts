@@ -30,6 +30,7 @@ import { checkBool, checkInt, checkNumber, checkOptions, rangeError, readMatrix,
 import type { MatrixLike, StateLike } from './alignment.js';
 import { hullPolygon } from '../geometry/hull.js';
 import { pointPolygonDistance } from '../geometry/hull2d.js';
+import { matVec } from '../geometry/linalg.js';
 
 /** Labels of m points with their margins. */
 export interface Labels {
@@ -47,15 +48,7 @@ export interface Labels {
 
 /** @internal q = B x for x = X[o .. o+d) (q = x when B is null); ascending column sums. */
 export function applyB(B: Float64Array | null, X: ArrayLike<number>, o: number, d: number, q: Float64Array): void {
-  for (let r = 0; r < d; r++) {
-    if (B === null) {
-      q[r] = X[o + r] as number;
-    } else {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (B[r * d + c] as number) * (X[o + c] as number);
-      q[r] = s;
-    }
-  }
+  matVec(B, X, o, d, q);
 }
 
 /** @internal Dot product of q with X[o .. o+d). */

@@ -22,7 +22,7 @@ import {
 import { pooledSlope, type FitGroup } from './fit.js';
 import { maxNorm, precisionOf, ulp } from '../tolerance.js';
 import { limitClasses } from './limits.js';
-import { symmetricEigen } from '../geometry/linalg.js';
+import { matVec, symmetricEigen } from '../geometry/linalg.js';
 import { checkTrajectory, type Trajectory } from './trajectory.js';
 import type { MatrixLike, StateLike } from '../attention/alignment.js';
 
@@ -357,18 +357,14 @@ function certify(
 ): Certificate {
   const Av = new Float64Array(d);
   const ATv = new Float64Array(d);
+  matVec(A, v, 0, d, Av);
   for (let r = 0; r < d; r++) {
     if (A === null) {
-      Av[r] = v[r] as number;
       ATv[r] = v[r] as number;
     } else {
-      let s = 0;
+      // Aᵀ v: the transposed product (column r of A)
       let t = 0;
-      for (let c = 0; c < d; c++) {
-        s += (A[r * d + c] as number) * (v[c] as number);
-        t += (A[c * d + r] as number) * (v[c] as number);
-      }
-      Av[r] = s;
+      for (let c = 0; c < d; c++) t += (A[c * d + r] as number) * (v[c] as number);
       ATv[r] = t;
     }
   }

@@ -13,6 +13,8 @@
  *   ill-conditioned (defective or nearly so) eigenvalues move by up to
  *   (N·ε·‖A‖)^(1/m) for an m-fold Jordan block.
  * - `nullSpace`, `solve`, `inverseIteration`: helpers built on those.
+ * - `matVec`: the one matrix-vector product of the analysis and report layers
+ *   (ascending-column sums, the order of the backends).
  *
  * Why not a library: the only maintained candidate on npm (ml-matrix) would
  * be a new runtime dependency of the package for ~300 lines of well-known
@@ -517,4 +519,22 @@ export function orthogonalComplement(q: ArrayLike<number>, N: number, k: number)
     for (let r = 0; r < N; r++) out[r * m + c] = v[r]!;
   }
   return out;
+}
+
+/**
+ * out[oo + r] = Σ_c M[r*d + c] · v[vo + c] for r < d, summed in ascending c
+ * from 0 (the backends' order, so alignments computed with it agree with
+ * theirs bit for bit); M null is the identity (a copy). M is row-major d*d;
+ * v and out are read and written at the given offsets; nothing is allocated.
+ */
+export function matVec(M: ArrayLike<number> | null, v: ArrayLike<number>, vo: number, d: number, out: Float64Array, oo = 0): void {
+  for (let r = 0; r < d; r++) {
+    if (M === null) {
+      out[oo + r] = v[vo + r] as number;
+      continue;
+    }
+    let s = 0;
+    for (let c = 0; c < d; c++) s += (M[r * d + c] as number) * (v[vo + c] as number);
+    out[oo + r] = s;
+  }
 }

@@ -37,7 +37,7 @@
  */
 import { checkBool, checkNumber, checkOneOf, checkOptions, rangeError, readMatrix, readState } from '../../check.js';
 import { sphereClusters } from '../attention/clusters.js';
-import { inverseIteration, nullSpace, orthogonalComplement, orthonormalColumns, realEigenvalues, symmetricEigen } from '../geometry/linalg.js';
+import { inverseIteration, matVec, nullSpace, orthogonalComplement, orthonormalColumns, realEigenvalues, symmetricEigen } from '../geometry/linalg.js';
 import type { StateLike } from '../attention/alignment.js';
 
 /** 'sa': softmax-normalised weights; 'usa': unnormalised exp weights divided by n. */
@@ -109,18 +109,6 @@ function readX(x: unknown, n: unknown, d: unknown, normalize: boolean): { X: Flo
 
 // ---------------------------------------------------------------------------
 // the field
-
-function matVec(M: Float64Array | null, v: Float64Array, vo: number, d: number, out: Float64Array, oo: number): void {
-  for (let r = 0; r < d; r++) {
-    if (M === null) {
-      out[oo + r] = v[vo + r]!;
-      continue;
-    }
-    let s = 0;
-    for (let c = 0; c < d; c++) s += M[r * d + c]! * v[vo + c]!;
-    out[oo + r] = s;
-  }
-}
 
 /** A field evaluator with its scratch allocated once (reused by the Jacobian's 2N evaluations). */
 function fieldEvaluator(m: Model, projected: boolean): (X: Float64Array, out: Float64Array) => void {
