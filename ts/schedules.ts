@@ -156,9 +156,13 @@ export function checkDeltaOption(v: unknown, name = 'delta'): DeltaOption {
   return checkSpec(v, name);
 }
 
-/** A validated δ option turned into a function of t. Values returned by user functions are checked per step by the caller. */
+/** A δ option turned into a function of t (validated first). Values returned by user functions are checked per step by the caller. */
 export function scheduleFunction(option: DeltaOption, name = 'delta'): (t: number) => number {
-  const o = checkDeltaOption(option, name);
+  return compileDelta(checkDeltaOption(option, name));
+}
+
+/** An already validated δ option (from checkDeltaOption) as a function of t, without checking it again. */
+export function compileDelta(o: DeltaOption): (t: number) => number {
   if (typeof o === 'number') return () => o;
   if (typeof o === 'function') return o;
   switch (o.kind) {
@@ -226,7 +230,11 @@ export function checkGammaOption(v: unknown, name = 'gamma'): GammaOption {
 
 /** A validated γ option turned into a function of t (values of user functions are checked per step by the caller). */
 export function gammaFunction(option: GammaOption, name = 'gamma'): (t: number) => number {
-  const o = checkGammaOption(option, name);
+  return compileGamma(checkGammaOption(option, name));
+}
+
+/** An already validated γ option (from checkGammaOption) as a function of t, without checking it again. */
+export function compileGamma(o: GammaOption): (t: number) => number {
   if (typeof o === 'number') return () => o;
   if (typeof o === 'function') return o;
   switch (o.kind) {

@@ -14,7 +14,6 @@ import { createBackend } from './backend/index.js';
 import { WasmBackend, loadedModule } from './backend/wasm.js';
 import { ThreadedBackend } from './threads/pool.js';
 import { checkInt, rangeError, show } from './check.js';
-import { constantGamma, gammaFunction, isConstant, scheduleFunction } from './schedules.js';
 import type { BackendName, DeltaOption, GammaOption, Integrator, Model, Precision, SimulationOptions } from './types.js';
 import { resolveOptions } from './validate.js';
 import { STEP_ASYNC, runSteps, snapshotSteps } from './threads/run.js';
@@ -75,10 +74,11 @@ export class Simulation {
     // The initial positions are in the backend now; do not keep a second copy alive.
     const { positions: _copied, ...rest } = o;
     this.#o = rest;
-    this.#delta = scheduleFunction(o.delta);
-    this.#constantDelta = isConstant(o.delta) ? this.#delta(0) : null;
-    this.#gamma = gammaFunction(o.gamma);
-    this.#constantGamma = constantGamma(o.gamma);
+    // δ and γ come compiled from resolveOptions (validated once there).
+    this.#delta = o.deltaAt;
+    this.#constantDelta = o.constantDelta;
+    this.#gamma = o.gammaAt;
+    this.#constantGamma = o.constantGamma;
     if (this.#constantDelta !== null) this.#deltas.fill(this.#constantDelta);
     if (this.#constantGamma !== null) this.#gammas.fill(this.#constantGamma);
   }

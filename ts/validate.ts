@@ -20,7 +20,7 @@ import {
   show,
   typeError,
 } from './check.js';
-import { checkDeltaOption, checkGammaOption } from './schedules.js';
+import { checkDeltaOption, checkGammaOption, compileDelta, compileGamma, constantGamma, isConstant } from './schedules.js';
 import { SplitMix64 } from './prng.js';
 import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
@@ -68,6 +68,11 @@ export interface ResolvedOptions {
   threads: number;
   /** Engine of the threshold models ('auto' resolved; always 'dense' for the other models). */
   engine: 'dense' | 'tree';
+  /** δ and γ compiled once from the validated options: functions of t, and their values when constant (else null). */
+  deltaAt: (t: number) => number;
+  constantDelta: number | null;
+  gammaAt: (t: number) => number;
+  constantGamma: number | null;
 }
 
 const BACKENDS: readonly BackendOption[] = ['auto', 'wasm', 'js'];
@@ -188,6 +193,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
 
   const beta = opts.beta === undefined ? 1 : checkNumber(opts.beta, 'beta', { min: 0 });
   const delta = opts.delta === undefined ? 0 : checkDeltaOption(opts.delta, 'delta');
+  const deltaAt = compileDelta(delta);
   const tieTolerance = checkTieTolerance(opts.tieTolerance, precision);
   const dt = opts.dt === undefined ? 0.1 : checkNumber(opts.dt, 'dt', { min: 0, minExclusive: true });
   const integrator = checkOneOf(opts.integrator, 'integrator', INTEGRATORS, 'rk4');
@@ -217,6 +223,10 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     integrator, ode, tieTolerance, backend, precision,
     threads: resolveThreads(opts.threads, { backend, ode, model, n }),
     engine: resolveEngine(opts.engine, model, n, d),
+    deltaAt,
+    constantDelta: isConstant(delta) ? deltaAt(0) : null,
+    gammaAt: compileGamma(gamma),
+    constantGamma: constantGamma(gamma),
   };
 }
 
