@@ -130,6 +130,17 @@ describe('experiment results at reduced size', () => {
       const ratio = byBeta[byBeta.length - 1]!.medianArrival / byBeta[0]!.medianArrival;
       expect(ratio).toBeGreaterThan(1 / 3);
       expect(ratio).toBeLessThan(3);
+      // issue 16 item 2: a slope is reported only when the medians differ; all-equal medians say why instead
+      const r = res as unknown as { exitSlope: number | null; exitSlopeWhyNot: string | null };
+      const medians = new Set(res.points.filter((p) => p.medianExit !== null).map((p) => p.medianExit));
+      if (medians.size < 2) {
+        expect(r.exitSlopeWhyNot).toMatch(/every β|fewer than two/);
+        expect(r.exitSlope).toBeNull();
+      } else {
+        expect(r.exitSlopeWhyNot).toBeNull();
+      }
     }
+    const headline = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(headline).not.toMatch(/slope of log\(median exit\) 0[;<]/);
   });
 });

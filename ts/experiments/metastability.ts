@@ -275,13 +275,23 @@ export const metastability: Experiment = {
         });
       }
       const fitPts = points.filter((p) => p.medianExit !== null && Number.isFinite(p.medianExit) && p.medianExit >= 1);
-      const fit = fitPts.length >= 2 ? linearFit(fitPts.map((p) => p.beta), fitPts.map((p) => Math.log(p.medianExit as number))) : null;
+      // A slope needs at least two β with different medians: medians that are all equal (e.g. all 1,
+      // when an interior token leaves its group at once) fit a slope of 0 that measures nothing.
+      const distinctMedians = new Set(fitPts.map((p) => p.medianExit)).size;
+      const fit = fitPts.length >= 2 && distinctMedians >= 2 ? linearFit(fitPts.map((p) => p.beta), fitPts.map((p) => Math.log(p.medianExit as number))) : null;
+      const exitSlopeWhyNot =
+        fit !== null
+          ? null
+          : fitPts.length < 2
+            ? `fewer than two β with a measured median exit (${fitPts.length})`
+            : `the median exit is ${fitPts[0]!.medianExit} at every β, so log(median) has no slope to measure`;
       const arr = points.filter((p) => Number.isFinite(p.medianArrival));
       interior.push({
         kappa,
         interiorPerVertex: m,
         epsilon: eps,
-        exitSlope: fit?.slope ?? NaN,
+        exitSlope: fit === null ? null : fit.slope,
+        exitSlopeWhyNot,
         limitSlope: 1 - Math.cos((2 * Math.PI) / kappa),
         arrivalRatioLargestToSmallestBeta: arr.length >= 2 ? (arr[arr.length - 1]!.medianArrival / arr[0]!.medianArrival) : NaN,
         points,
@@ -302,14 +312,14 @@ export const metastability: Experiment = {
         `Start: the regular κ-gon plus ${m} interior tokens per vertex, x = (1−λ)v_k + λq with λ ~ U[0.05, 0.15), q uniform in the polygon, kept in the cell of v_k (seeded SplitMix64, a new configuration per trial). ` +
         `Expected (SPEC §5.6): the first exit of the system from its initial groups (each vertex with its cell's interior tokens) grown by ε = γ·sin(π/κ) grows exponentially in β (log-linear), while the interior tokens reach their vertices in a time O(1) in β (FW Theorem 5.2 [reconstructed]). ` +
         `Measured: solid markers, the median first exit (runs capped at ${exitCap2} steps, shown only for β whose κ-gon exact median is at most cap/20); dashed markers, the median over all interior tokens of the first step within δ = ${delta} of their vertex token (its current position: under SA_P the vertex token also draws its own cell's interior tokens, so it drifts slightly and the initial vertex is not a fixed target) (capped at ${arriveCap} steps; a median is drawn only when more than half arrived). ` +
-        interior.map((x) => `κ = ${x.kappa}: log(median exit) slope ${r(x.exitSlope, 3)} (κ-gon limit ${r(x.limitSlope, 3)}); median arrival ${x.points.map((p) => (Number.isFinite(p.medianArrival) ? p.medianArrival : '∞')).join(', ')} at β = ${x.points.map((p) => p.beta).join(', ')}.`).join(' '),
+        interior.map((x) => `κ = ${x.kappa}: ${exitSlopeText(x, 3)} (κ-gon limit ${r(x.limitSlope, 3)}); median arrival ${x.points.map((p) => (Number.isFinite(p.medianArrival) ? p.medianArrival : '∞')).join(', ')} at β = ${x.points.map((p) => p.beta).join(', ')}.`).join(' '),
     });
     const ref = { p_4_2: kgonExitLaw(4, 2).p, p_3_5: kgonExitLaw(3, 5).p };
     return {
       summary: { gamma, trials, cap, interiorStart: { interiorPerVertex: m, trials: trials2, exitCap: exitCap2, arriveCap, delta, results: interior }, reference: { ...ref, expected: { p_4_2: 0.224197, p_3_5: 0.001105 } }, results },
       headline: [
         ...results.map((x) => `κ = ${x.kappa}: slope of log(median) in β ${r(x.fittedSlope, 4)} (limit 1 − cos(2π/κ) = ${r(x.limitSlope, 4)}); means within 4 SE of the exact law: ${x.points.filter((p) => p.meanWithin4SE).length}/${x.points.length}`),
-        ...interior.map((x) => `κ = ${x.kappa} + ${m} interior per vertex: slope of log(median exit) ${r(x.exitSlope, 4)}; median arrival at the vertex, largest/smallest β: ${r(x.arrivalRatioLargestToSmallestBeta, 4)}`),
+        ...interior.map((x) => `κ = ${x.kappa} + ${m} interior per vertex: ${exitSlopeText(x, 4)}; median arrival at the vertex, largest/smallest β: ${r(x.arrivalRatioLargestToSmallestBeta, 4)}`),
       ],
       intro: [`Reference values of SPEC test 13 from the exact law: p(κ=4, β=2) = ${ref.p_4_2.toFixed(6)} (SPEC 0.224197), p(3, 5) = ${ref.p_3_5.toFixed(6)} (SPEC 0.001105).`],
       sections: [
@@ -325,7 +335,7 @@ export const metastability: Experiment = {
         {
           heading: 'Vertices plus interior tokens',
           tables: interior.map((x) => ({
-            caption: `κ = ${x.kappa}, ${m} interior tokens per vertex, ε = ${r(x.epsilon, 4)}, δ = ${delta}; slope of log(median exit) ${r(x.exitSlope, 4)}; median arrival at the largest β / at the smallest β: ${r(x.arrivalRatioLargestToSmallestBeta, 4)}`,
+            caption: `κ = ${x.kappa}, ${m} interior tokens per vertex, ε = ${r(x.epsilon, 4)}, δ = ${delta}; ${exitSlopeText(x, 4)}; median arrival at the largest β / at the smallest β: ${r(x.arrivalRatioLargestToSmallestBeta, 4)}`,
             columns: ['β', 'median exit', 'exit censored', 'κ-gon exact median', 'median arrival', 'median last arrival per trial', 'arrivals censored', 'all arrived before exit'],
             rows: x.points.map((p) => [p.beta, p.medianExit ?? '—', p.exitCensored ?? '—', p.kgonExactMedian, p.medianArrival, p.medianLastArrival, `${p.arrivalCensored}/${p.arrivalTokens}`, p.allArrivedBeforeExit === null ? '—' : `${p.allArrivedBeforeExit}/${p.trials}`]),
           })),
@@ -335,3 +345,8 @@ export const metastability: Experiment = {
     };
   },
 };
+
+/** "slope of log(median exit) s", or why it cannot be measured in this run. */
+function exitSlopeText(x: { exitSlope: number | null; exitSlopeWhyNot: string | null }, digits: number): string {
+  return x.exitSlope !== null ? `slope of log(median exit) ${r(x.exitSlope, digits)}` : `slope of log(median exit) not measurable: ${x.exitSlopeWhyNot}`;
+}
