@@ -27,6 +27,8 @@ export class KdTree {
   readonly #bbox: Float64Array;
   readonly #sums: Float64Array;
   readonly #stack: Uint32Array;
+  /** Scratch of #bounds: the lower and upper bound of the last node. */
+  readonly #lohi = new Float64Array(2);
 
   /** Buffers for a tree over n >= 1 tokens in R^d (d <= 3 in use). */
   constructor(
@@ -140,40 +142,31 @@ export class KdTree {
     }
   }
 
-  /** Upper bound of <q, x> over the node's box, widened by the rounding slack (tree.rs `bound`). */
-  #bound(q: Float64Array, node: number): number {
+  /**
+   * Lower and upper bounds of <q, x> over the node's box, each widened by the
+   * rounding slack (tree.rs `bound` / `bounds_k`: the same operations), into
+   * #lohi[0] and #lohi[1]; returns the upper bound.
+   */
+  #bounds(q: Float64Array, node: number): number {
     const d = this.d;
     const bbox = this.#bbox;
     const b = 2 * d * node;
+    let l = 0;
     let u = 0;
     let s = 0;
     for (let c = 0; c < d; c++) {
       const lo = (q[c] as number) * (bbox[b + c] as number);
       const hi = (q[c] as number) * (bbox[b + d + c] as number);
       u = u + (hi > lo ? hi : lo);
+      l = l + (hi < lo ? hi : lo);
       const al = Math.abs(lo);
       const ah = Math.abs(hi);
       s = s + (ah > al ? ah : al);
     }
-    return u + s * ((2 * d + 4) * EPS) + 1e-300;
-  }
-
-  /** Lower bound, widened the same way (tree.rs `lower`). */
-  #lower(q: Float64Array, node: number): number {
-    const d = this.d;
-    const bbox = this.#bbox;
-    const b = 2 * d * node;
-    let u = 0;
-    let s = 0;
-    for (let c = 0; c < d; c++) {
-      const lo = (q[c] as number) * (bbox[b + c] as number);
-      const hi = (q[c] as number) * (bbox[b + d + c] as number);
-      u = u + (hi < lo ? hi : lo);
-      const al = Math.abs(lo);
-      const ah = Math.abs(hi);
-      s = s + (ah > al ? ah : al);
-    }
-    return u - s * ((2 * d + 4) * EPS) - 1e-300;
+    const slack = s * ((2 * d + 4) * EPS);
+    this.#lohi[0] = l - slack - 1e-300;
+    this.#lohi[1] = u + slack + 1e-300;
+    return this.#lohi[1] as number;
   }
 
   /** True when the node's box is a point (all its tokens equal). */
@@ -204,7 +197,7 @@ export class KdTree {
     while (top > 0) {
       top--;
       const node = stack[top] as number;
-      if (this.#bound(q, node) < m) continue;
+      if (this.#bounds(q, node) < m) continue;
       if (this.#isPoint(node)) {
         const a = this.#dot(q, range[2 * node] as number);
         if (a > m) m = a;
@@ -216,7 +209,7 @@ export class KdTree {
       } else {
         const l = 2 * node + 1;
         const r = 2 * node + 2;
-        const leftFirst = this.#bound(q, l) >= this.#bound(q, r);
+        const leftFirst = this.#bounds(q, l) >= this.#bounds(q, r);
         stack[top] = leftFirst ? r : l;
         stack[top + 1] = leftFirst ? l : r;
         top += 2;
@@ -252,8 +245,8 @@ export class KdTree {
         if (this.#dot(q, lo) >= thr) whole = true;
         else continue;
       } else {
-        if (this.#bound(q, node) < thr) continue;
-        whole = this.#lower(q, node) >= thr;
+        if (this.#bounds(q, node) < thr) continue;
+        whole = (this.#lohi[0] as number) >= thr;
       }
       if (whole) {
         const b = d * node;
