@@ -8,7 +8,8 @@
  * probability p = S/(1+S) per step, so
  *   - the system's first exit (first move of any token) is Geometric(q), q = 1 − (1−p)^κ (exact);
  *   - each token's hazard is p at every step up to and including that first exit (exact), so the
- *     censored estimate p̂ = (tokens moving at the first exit) / (κ · first exit) is consistent for p.
+ *     censored estimate p̂ = (tokens moving at the first exit) / (κ · first exit) is consistent for p;
+ *   - a given token is among the first movers with probability p/(1 − (1−p)^κ) (SPEC test 13 as corrected).
  * After the first exit the other tokens' weights change, so a token's
  * unconditional first move is NOT exactly Geometric(p); that deviation is
  * measured and recorded below, not asserted.
@@ -272,7 +273,7 @@ const TRIALS = 4000;
 describe('SA_P on a regular κ-gon (n = κ, γ = 0.1, A = I): Monte Carlo vs the geometric law, 4000 seeded runs per case', () => {
   for (let kappa = 3; kappa <= 6; kappa++) {
     for (const beta of [1, 2, 3]) {
-      it(`κ = ${kappa}, β = ${beta}: system first exit ~ Geometric(1 − (1−p)^κ) (mean within 4 SE, median within sampling error); per-token hazard p up to that exit`, async () => {
+      it(`κ = ${kappa}, β = ${beta}: system first exit ~ Geometric(1 − (1−p)^κ) (mean within 4 SE, median within sampling error); per-token hazard p up to that exit; first-mover probability p/(1 − (1−p)^κ)`, async () => {
         const law = kgonExitLaw(kappa, beta);
         const eps = 0.5 * GAMMA * law.moveScale; // < γ·2 sin(π/κ): one move is an exit
         const x0 = kgon(kappa);
@@ -316,6 +317,13 @@ describe('SA_P on a regular κ-gon (n = κ, γ = 0.1, A = I): Monte Carlo vs the
         const pHat = movers / atRisk;
         const zP = (pHat - law.p) / Math.sqrt((law.p * (1 - law.p)) / atRisk);
         expect(Math.abs(zP), `p̂ ${pHat} vs p ${law.p}`).toBeLessThan(4);
+        // (d) SPEC test 13 as corrected: a given token is among the first movers with probability
+        // p/(1 − (1−p)^κ). Share of (token, trial) pairs that moved at the first exit; the
+        // independent-token SE is an upper bound (given the exit, the movers are negatively correlated).
+        const firstMover = law.p / q;
+        const share = movers / (kappa * TRIALS);
+        const zShare = (share - firstMover) / Math.sqrt((firstMover * (1 - firstMover)) / (kappa * TRIALS));
+        expect(Math.abs(zShare), `first-mover share ${share} vs p/(1 − (1−p)^κ) = ${firstMover}`).toBeLessThan(4);
         console.info(
           `[κ-gon SA_P] κ = ${kappa}, β = ${beta}: system exit mean ${s.mean.toFixed(3)} (law ${(1 / q).toFixed(3)}, z = ${zMean.toFixed(2)}), ` +
             `median ${s.median} (law ${law.systemMedian}); per-token p̂ = ${pHat.toFixed(5)} (p = ${law.p.toFixed(5)}, z = ${zP.toFixed(2)})`,
