@@ -413,6 +413,44 @@ describe('frank-wolfe, PSD B: Theorem 4.2 closed form (SPEC §4 item 9)', () => 
       expect(checked).toBeGreaterThan(8);
     }
   });
+
+  it('the assumption matters (SPEC item 9): when a vertex does not own its cell, <B v_k, v_k − v_j> < 0 for some j, that vertex moves at once and the closed form fails', async () => {
+    // generic SPD B (condition 3) and unit-circle vertices, drawn until ownership clearly fails
+    const r = new Rand(4242);
+    let B: Float64Array;
+    let V: Float64Array;
+    const kappa = 5;
+    for (;;) {
+      B = spd2(r, 3);
+      V = circleVertices(r, kappa);
+      if (ownMargin(V, kappa, B) < -1e-2) break;
+    }
+    const owners = ownsCell(V, kappa, 2, B);
+    const loser = owners.findIndex((o) => o !== 1);
+    expect(loser).toBeGreaterThanOrEqual(0);
+    const m = 12;
+    const x0 = new Float64Array((kappa + m) * 2);
+    x0.set(V);
+    x0.set(mixtures(r, V, kappa, 2, m), 2 * kappa);
+    const n = kappa + m;
+    const gamma = 0.35;
+    const T = 30;
+    for (const backend of BACKENDS) {
+      const states = await run({ model: 'frank-wolfe', positions: x0, n, d: 2, A: B, gamma, backend }, T);
+      const cf = closedFormPSD(x0, n, 2, V, kappa, new Array(T).fill(gamma), B);
+      // the vertex that does not own its cell attends to another vertex: after one step it has moved by γ·|v_j − v_k| > 0
+      const X1 = states[1] as Float64Array;
+      const moved = Math.hypot((X1[2 * loser] as number) - (V[2 * loser] as number), (X1[2 * loser + 1] as number) - (V[2 * loser + 1] as number));
+      expect(moved, `${backend}: vertex ${loser} moved`).toBeGreaterThan(1e-3);
+      // and the closed form (which keeps every vertex fixed) misses the run by far more than its 1e-14 tolerance
+      let worst = 0;
+      for (let t = 0; t <= T; t++) {
+        const X = states[t] as Float64Array;
+        for (let k = 0; k < n * 2; k++) worst = Math.max(worst, Math.abs((X[k] as number) - (cf.positions[t * n * 2 + k] as number)));
+      }
+      expect(worst, backend).toBeGreaterThan(1e-3);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------
