@@ -22,14 +22,13 @@
  * Results go to stdout and bench/out/playground.json. Timing on a shared
  * machine is noisy: compare runs taken together only.
  */
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildAndServePlayground } from '../scripts/playground-serve.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const APP = join(ROOT, 'playground');
 const { values } = parseArgs({
   options: {
     models: { type: 'string', default: 'localmax,hardmax,softmax,frank-wolfe,softmax-markov,sphere-sa,sphere-usa' },
@@ -44,22 +43,8 @@ const playMs = Number(values.ms);
 for (const f of ['dist/index.js', 'pkg/kernel.wasm']) {
   if (!existsSync(join(ROOT, f))) throw new Error(`missing ${f}: run \`npm run build\` first`);
 }
-const vite = await import('vite');
-await vite.build({ root: APP, configFile: join(APP, 'vite.config.ts'), logLevel: 'warn' });
-
-const TYPES = { '.html': 'text/html', '.js': 'application/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
-const dist = join(APP, 'dist');
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(dist, path === '/' ? 'index.html' : path);
-  if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const server = await buildAndServePlayground();
+const origin = server.origin;
 
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({

@@ -9,27 +9,15 @@
  * tokens, plays to t >= 40, clicks a token to show its strip, turns on the
  * quiescent balls, and saves a 1200×760 screenshot.
  */
-import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAndServePlayground } from './playground-serve.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const APP = join(ROOT, 'playground');
 const OUT = join(ROOT, 'docs', 'playground.png');
-const vite = await import('vite');
-await vite.build({ root: APP, configFile: join(APP, 'vite.config.ts'), logLevel: 'warn' });
-
-const TYPES = { '.html': 'text/html', '.js': 'application/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
-const dist = join(APP, 'dist');
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(dist, path === '/' ? 'index.html' : path);
-  if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const server = await buildAndServePlayground();
+const origin = server.origin;
 
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
