@@ -6,16 +6,20 @@
  */
 import type { Model } from './types.js';
 
-/** Per model: `code` of the kernel ABI; `ode`: a continuous-time sphere model stepped by an integrator (dt, integrator) rather than a discrete update (α/γ, h, sphere). */
+/**
+ * Per model: `code` of the kernel ABI; `ode`: a continuous-time sphere model stepped by an integrator
+ * (dt, integrator) rather than a discrete update (α/γ, h, sphere); `threshold`: attends uniformly to
+ * the tokens within a threshold of the best (the kernel's `Rule::Threshold`; the tree engine serves them).
+ */
 export const MODEL_TABLE = {
-  hardmax: { code: 0, ode: false },
-  localmax: { code: 1, ode: false },
-  softmax: { code: 2, ode: false },
-  'frank-wolfe': { code: 3, ode: false },
-  'softmax-markov': { code: 4, ode: false },
-  'sphere-sa': { code: 5, ode: true },
-  'sphere-usa': { code: 6, ode: true },
-} as const satisfies Record<Model, { code: number; ode: boolean }>;
+  hardmax: { code: 0, ode: false, threshold: true },
+  localmax: { code: 1, ode: false, threshold: true },
+  softmax: { code: 2, ode: false, threshold: false },
+  'frank-wolfe': { code: 3, ode: false, threshold: true },
+  'softmax-markov': { code: 4, ode: false, threshold: false },
+  'sphere-sa': { code: 5, ode: true, threshold: false },
+  'sphere-usa': { code: 6, ode: true, threshold: false },
+} as const satisfies Record<Model, { code: number; ode: boolean; threshold: boolean }>;
 
 /** Every model name, in code order. */
 export const MODELS = Object.keys(MODEL_TABLE) as readonly Model[];
@@ -28,4 +32,9 @@ export const MODEL_CODE = Object.freeze(
 /** True for the continuous-time sphere models (sphere-sa, sphere-usa). */
 export function isOde(model: Model): boolean {
   return MODEL_TABLE[model].ode;
+}
+
+/** True for the threshold models (hardmax, localmax, frank-wolfe): the ones the tree engine serves. */
+export function isThreshold(model: Model): boolean {
+  return MODEL_TABLE[model].threshold;
 }

@@ -26,7 +26,7 @@ import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { autoBackend, checkSize as checkBackendSize } from './backend/index.js';
 import { resolveThreads } from './threads/options.js';
-import { MODELS, isOde } from './models.js';
+import { MODELS, isOde, isThreshold } from './models.js';
 import { alignmentBound } from './bounds.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -245,13 +245,14 @@ const ENGINES = ['dense', 'tree', 'auto'] as const;
 /** Whether the tree engine may run (its memory is then counted by the size check before any copy). */
 function mayUseTree(opts: FlatSimulationOptions, d: number): boolean {
   const m = opts.model;
-  return (m === 'hardmax' || m === 'localmax' || m === 'frank-wolfe') && d <= TREE_MAX_D && opts.engine !== 'dense';
+  // readPositions runs after the model was checked, so opts.model is a Model here
+  return isThreshold(m as Model) && d <= TREE_MAX_D && opts.engine !== 'dense';
 }
 
 /** The `engine` option resolved: 'tree' or 'dense' (see SimulationOptions.engine). */
 function resolveEngine(v: unknown, model: Model, n: number, d: number): 'dense' | 'tree' {
   const e = checkOneOf(v, 'engine', ENGINES, 'auto');
-  const threshold = model === 'hardmax' || model === 'localmax' || model === 'frank-wolfe';
+  const threshold = isThreshold(model);
   if (e === 'tree') {
     if (!threshold) throw rangeError('engine', `'dense' or 'auto' for model '${model}' (the tree engine serves hardmax, localmax and frank-wolfe)`, v);
     if (d > TREE_MAX_D) throw rangeError('engine', `'dense' or 'auto' in dimension d = ${d} (the tree engine needs d <= ${TREE_MAX_D})`, v);

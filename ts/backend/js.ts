@@ -38,6 +38,7 @@ import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
 import { normalizeRow as normalizeInPlace } from './normalize.js';
 import { KdTree } from './tree.js';
+import { MODELS, isThreshold as isThresholdModel } from '../models.js';
 
 /** Thrown inside a pass to stop it with a status code. */
 class StepFailure {
@@ -152,7 +153,7 @@ export class JsBackend implements Backend {
     let tree: KdTree | null = null;
     let l1max = 0;
     const safe = this.precision === 'f64' ? 1e300 : 1e36;
-    if (this.#p.engine === 1 && isThreshold(model)) {
+    if (this.#p.engine === 1 && THRESHOLD_CODES.has(model)) {
       for (let j = 0; j < n; j++) {
         let l1 = 0;
         for (let c = 0; c < d; c++) l1 += Math.abs(src[j * d + c] as number);
@@ -370,10 +371,8 @@ export class JsBackend implements Backend {
   }
 }
 
-/** True for the threshold models (hardmax, localmax, frank-wolfe). */
-function isThreshold(model: number): boolean {
-  return model === MODEL_CODE.hardmax || model === MODEL_CODE.localmax || model === MODEL_CODE['frank-wolfe'];
-}
+/** Codes of the threshold models (hardmax, localmax, frank-wolfe), from the table of models. */
+const THRESHOLD_CODES: ReadonlySet<number> = new Set(MODELS.filter(isThresholdModel).map((m) => MODEL_CODE[m]));
 
 /** Scale row [o, o+d) of v to unit length; a StepFailure(zeroNorm or nonFinite) if it cannot be. */
 function normalizeRow(v: Float64Array | Float32Array, o: number, d: number): void {
