@@ -79,7 +79,8 @@ function argmaxTargets(x: Float64Array, n: number): Int32Array {
 function panel(tr: Trajectory, s: number, title: string, leaderPolygon: boolean, note?: string): string {
   const n = tr.n;
   const proj = projection2d(tr.data, 1, n, 2);
-  const f = planeFrame({ x: [-1.25, 1.25], y: [-1.25, 1.25] }, proj, title, 260, note);
+  const leaderKey = s === 0 ? [{ label: 'leaders', color: '#d4a017', kind: 'star' as const }] : [];
+  const f = planeFrame({ x: [-1.25, 1.25], y: [-1.25, 1.25] }, proj, title, 260, note, leaderKey);
   const x = snapshotOf(tr, s);
   const targets = argmaxTargets(x, n);
   const lead = leaders(x, n, 2);
@@ -106,7 +107,7 @@ function panel(tr: Trajectory, s: number, title: string, leaderPolygon: boolean,
   const ys = Array.from({ length: n }, (_, i) => x[2 * i + 1] as number);
   body.push(points(f, xs, ys, { r: 3.2, stroke: '#222', strokeWidth: 0.5 }, { colors: Array.from(targets, (t) => color(t)), titles: xs.map((_, i) => `token ${i} → target ${targets[i]}`) }));
   body.push(stars(f, Array.from(lead, (i) => xs[i] as number), Array.from(lead, (i) => ys[i] as number), { r: 7 }));
-  return f.svg(body, s === 0 ? [legend(f, [{ label: 'leaders', color: '#d4a017', kind: 'star' }], 'bottom-right')] : []);
+  return f.svg(body, s === 0 ? [legend(f, leaderKey, 'outside')] : []);
 }
 
 function near(x: ArrayLike<number>, i: number, p: readonly [number, number], tol: number): boolean {

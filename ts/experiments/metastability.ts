@@ -233,7 +233,7 @@ export const metastability: Experiment = {
       {
         name: 'metastability-exit-median',
         title: 'Median first exit against β',
-        svg: linePlot(series, { title: `SA_P on the regular κ-gon, γ = ${gamma}, ${trials} trials per point`, xLabel: 'β', yLabel: 'median first exit (steps)', yLog: true, width: 640, height: 420, legendCorner: 'top-left' }),
+        svg: linePlot(series, { title: `SA_P on the regular κ-gon, γ = ${gamma}, ${trials} trials per point`, xLabel: 'β', yLabel: 'median first exit (steps)', yLog: true, width: 640, height: 420 }),
         caption: `Markers: Monte Carlo medians (seeded SplitMix64 per trial); dashed: the exact median of Geometric(1 − (1−p)^κ), p = S/(1+S). Runs are capped at ${cap} steps; β whose exact median exceeds cap/20 are skipped.`,
       },
     ];
@@ -307,7 +307,7 @@ export const metastability: Experiment = {
     figs.push({
       name: 'metastability-interior',
       title: 'Vertices plus interior tokens: first exit and arrival at the vertex against β',
-      svg: linePlot(series2, { title: `SA_P, κ-gon + ${m} interior tokens per vertex, γ = ${gamma}, ${trials2} trials per point`, xLabel: 'β', yLabel: 'steps', yLog: true, width: 640, height: 420, legendCorner: 'bottom-right' }),
+      svg: linePlot(series2, { title: `SA_P, κ-gon + ${m} interior tokens per vertex, γ = ${gamma}, ${trials2} trials per point`, xLabel: 'β', yLabel: 'steps', yLog: true, width: 640, height: 420 }),
       caption:
         `Start: the regular κ-gon plus ${m} interior tokens per vertex, x = (1−λ)v_k + λq with λ ~ U[0.05, 0.15), q uniform in the polygon, kept in the cell of v_k (seeded SplitMix64, a new configuration per trial). ` +
         `Expected (SPEC §5.6): the first exit of the system from its initial groups (each vertex with its cell's interior tokens) grown by ε = γ·sin(π/κ) grows exponentially in β (log-linear), while the interior tokens reach their vertices in a time O(1) in β (FW Theorem 5.2 [reconstructed]). ` +

@@ -83,7 +83,7 @@ export const p6Square: Experiment = {
         { x: b.ts, y: b.dist, label: `δ = 0: |p(t) − (1,1)|  (fit slope ${b.slope.toFixed(5)})`, color: color(2), markers: true },
         { x: b.ts, y: b.predicted, label: `0.99·(2/3)^t, slope log(2/3) = ${Math.log(2 / 3).toFixed(5)}`, color: color(2), dash: '5 4' },
       ],
-      { title: 'P6: distance of p to its limit', xLabel: 't', yLabel: 'distance to the limit', yLog: true, width: 620, height: 420, legendCorner: 'bottom-left' },
+      { title: 'P6: distance of p to its limit', xLabel: 't', yLabel: 'distance to the limit', yLog: true, width: 620, height: 420 },
     );
     const proj = projection2d(x0, 1, 5, 2);
     const box = { x: [-1.3, 1.3] as const, y: [-1.3, 1.3] as const };

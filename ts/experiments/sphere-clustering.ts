@@ -84,9 +84,9 @@ export const sphereClustering: Experiment = {
       });
     }
     const plots: Figure[] = [
-      { name: 'sphere-pair-fraction', title: 'Pair fraction', svg: linePlot(pairSeries, { title: 'fraction of pairs with <x_i, x_j> > 0.999', xLabel: 'time t', yLabel: 'fraction', width: 520, height: 340, legendCorner: 'bottom-right' }), caption: "GLPR's statistic over time." },
+      { name: 'sphere-pair-fraction', title: 'Pair fraction', svg: linePlot(pairSeries, { title: 'fraction of pairs with <x_i, x_j> > 0.999', xLabel: 'time t', yLabel: 'fraction', width: 520, height: 340 }), caption: "GLPR's statistic over time." },
       { name: 'sphere-clusters', title: 'Clusters', svg: linePlot(clusterSeries, { title: 'clusters (<x_i, x_j> >= 1 − 1e-4)', xLabel: 'time t', yLabel: 'clusters', yLog: true, width: 520, height: 340 }), caption: 'Single-linkage clusters on the sphere.' },
-      { name: 'sphere-energy', title: 'Energy', svg: linePlot(energy, { title: `E_β, β = ${beta}`, xLabel: 'time t', yLabel: 'E_β', width: 520, height: 340, legendCorner: 'bottom-right' }), caption: 'E_β = (1/(2βn²)) Σ exp(β<x_i, x_j>), non-decreasing along both flows in continuous time (SPEC §2.3).' },
+      { name: 'sphere-energy', title: 'Energy', svg: linePlot(energy, { title: `E_β, β = ${beta}`, xLabel: 'time t', yLabel: 'E_β', width: 520, height: 340 }), caption: 'E_β = (1/(2βn²)) Σ exp(β<x_i, x_j>), non-decreasing along both flows in continuous time (SPEC §2.3).' },
     ];
     return {
       summary: { n, d, beta, dt, steps, integrator: 'euler-raw', seed, rows },

@@ -6,7 +6,7 @@
  */
 import { hullPolygon } from '../analysis/geometry/hull.js';
 import { project, projectPoint, type Projection2d } from './projection.js';
-import { color, dataCircle, extent, frame, infiniteLine, legend, pad, points, polygon, polyline, stars, type Frame, type LegendItem } from './svg.js';
+import { color, dataCircle, extent, frame, infiniteLine, legend, legendWidth, pad, points, polygon, polyline, stars, type Frame, type LegendItem } from './svg.js';
 
 /** Snapshots of a trajectory (the shape of analysis/dynamics/trajectory.ts's Trajectory). */
 export interface Snapshots {
@@ -39,11 +39,13 @@ export function planeBox(tr: Snapshots, proj: Projection2d, extraXY: readonly [n
 }
 
 /** A frame for planar state figures (equal aspect). */
-export function planeFrame(box: { x: readonly [number, number]; y: readonly [number, number] }, proj: Projection2d, title: string, size = 420, note?: string): Frame {
+export function planeFrame(box: { x: readonly [number, number]; y: readonly [number, number] }, proj: Projection2d, title: string, size = 420, note?: string, legendItems: readonly LegendItem[] = []): Frame {
   const notes = [proj.note, note].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const reserve = legendItems.length > 0 ? legendWidth(legendItems) + 14 : 0;
   return frame({
-    width: size,
+    width: size + reserve,
     height: size,
+    reserveRight: reserve,
     title,
     note: notes.join(' · ') || undefined,
     x: { domain: box.x, label: proj.xLabel },
@@ -92,7 +94,12 @@ export function trajectoryFigure(tr: Snapshots, proj: Projection2d, opts: Trajec
   const box = planeBox(tr, proj);
   const maxPaths = opts.maxPaths ?? 400;
   const stride = Math.max(1, Math.ceil(n / maxPaths));
-  const f = planeFrame(box, proj, opts.title ?? `Trajectories, t = ${tr.times[0]} … ${tr.times[count - 1]}`, opts.size, [opts.note, stride > 1 ? `every ${stride}-th path drawn` : ''].filter(Boolean).join(' · '));
+  const items: LegendItem[] = [
+    { label: `t = ${tr.times[0]}`, color: '#bbb', kind: 'point' },
+    { label: `t = ${tr.times[count - 1]}`, color: '#333', kind: 'point' },
+  ];
+  if (opts.stars && opts.stars.length > 0) items.push({ label: 'leaders (last t)', color: '#d4a017', kind: 'star' });
+  const f = planeFrame(box, proj, opts.title ?? `Trajectories, t = ${tr.times[0]} … ${tr.times[count - 1]}`, opts.size, [opts.note, stride > 1 ? `every ${stride}-th path drawn` : ''].filter(Boolean).join(' · '), items);
   const cols = opts.colors ?? Array.from({ length: n }, (_, i) => color(i));
   const proj0 = project(proj, tr.data, n, 0);
   const projT = project(proj, tr.data, n, (count - 1) * len);
@@ -111,17 +118,12 @@ export function trajectoryFigure(tr: Snapshots, proj: Projection2d, opts: Trajec
   }
   body.push(points(f, proj0.xs, proj0.ys, { r: 3, fill: '#fff', stroke: '#555', strokeWidth: 0.8 }, { colors: undefined }));
   body.push(points(f, projT.xs, projT.ys, { r: 3.2 }, { colors: cols }));
-  const items: LegendItem[] = [
-    { label: `t = ${tr.times[0]}`, color: '#bbb', kind: 'point' },
-    { label: `t = ${tr.times[count - 1]}`, color: '#333', kind: 'point' },
-  ];
   if (opts.stars && opts.stars.length > 0) {
     const sx = Array.from(opts.stars, (i) => projT.xs[i] as number);
     const sy = Array.from(opts.stars, (i) => projT.ys[i] as number);
     body.push(stars(f, sx, sy, { r: 7 }));
-    items.push({ label: 'leaders (last t)', color: '#d4a017', kind: 'star' });
   }
-  return f.svg(body, [legend(f, items, 'bottom-right')]);
+  return f.svg(body, [legend(f, items, 'outside')]);
 }
 
 /** The hull polygon of planar points (CCW, via analysis/hull). */
@@ -165,7 +167,8 @@ export interface StateFigureOptions {
 export function stateFigure(x: ArrayLike<number>, n: number, proj: Projection2d, opts: StateFigureOptions): string {
   const p = project(proj, x, n);
   const box = opts.box ?? planeBox({ n, d: proj.d, count: 1, times: [0], data: x }, proj);
-  const f = planeFrame(box, proj, opts.title, opts.size ?? 320, opts.note);
+  const items = opts.legend ?? (opts.stars && opts.stars.length > 0 ? [{ label: 'leaders', color: '#d4a017', kind: 'star' as const }] : []);
+  const f = planeFrame(box, proj, opts.title, opts.size ?? 320, opts.note, items);
   const body: string[] = [];
   if (opts.hull !== false && proj.kind !== 'line') body.push(hullOf(f, p.xs, p.ys, { stroke: '#555', fill: opts.hullFill ?? '#f3f3f3' }));
   if (opts.extra) body.push(opts.extra(f));
@@ -173,8 +176,7 @@ export function stateFigure(x: ArrayLike<number>, n: number, proj: Projection2d,
   if (opts.stars && opts.stars.length > 0) {
     body.push(stars(f, Array.from(opts.stars, (i) => p.xs[i] as number), Array.from(opts.stars, (i) => p.ys[i] as number), { r: 7 }));
   }
-  const items = opts.legend ?? (opts.stars && opts.stars.length > 0 ? [{ label: 'leaders', color: '#d4a017', kind: 'star' as const }] : []);
-  return f.svg(body, items.length > 0 ? [legend(f, items, 'bottom-right')] : []);
+  return f.svg(body, items.length > 0 ? [legend(f, items, 'outside')] : []);
 }
 
 /** A strip in 2D: the two face lines (point + unit direction each), members, the token. */
@@ -198,7 +200,14 @@ export function stripFigure(x: ArrayLike<number>, n: number, s: StripDrawing, op
     ys[i] = x[2 * i + 1] as number;
   }
   const box = opts.box ?? { x: pad(extent(xs) ?? [0, 1], 0.15), y: pad(extent(ys) ?? [0, 1], 0.15) };
-  const f = frame({ width: opts.size ?? 360, height: opts.size ?? 360, title: opts.title, note: opts.note, x: { domain: box.x, label: 'x₁' }, y: { domain: box.y, label: 'x₂' }, equalAspect: true });
+  const items: LegendItem[] = [
+    { label: `token ${s.token}`, color: '#1f4e79', kind: 'point' },
+    { label: `members of C_${s.token} (${s.members.length})`, color: '#f28e2b', kind: 'point' },
+  ];
+  if (s.upper) items.push({ label: 'upper face <Ax_i,y> = m_i', color: '#c0392b' });
+  if (s.lower) items.push({ label: 'lower face m_i − δ', color: '#c0392b', kind: 'dash' });
+  const reserve = legendWidth(items) + 14;
+  const f = frame({ width: (opts.size ?? 360) + reserve, height: opts.size ?? 360, title: opts.title, note: opts.note, x: { domain: box.x, label: 'x₁' }, y: { domain: box.y, label: 'x₂' }, equalAspect: true, reserveRight: reserve });
   const body: string[] = [];
   if (s.upper && s.lower) {
     // shade the band between the faces with a wide translucent line along its mid-line
@@ -215,20 +224,7 @@ export function stripFigure(x: ArrayLike<number>, n: number, s: StripDrawing, op
   const colors = Array.from({ length: n }, (_, i) => (isMember[i] ? '#f28e2b' : '#bbb'));
   body.push(points(f, xs, ys, { r: 3.5, stroke: '#333', strokeWidth: 0.4 }, { colors, sizes: opts.sizes }));
   body.push(points(f, [xs[s.token] as number], [ys[s.token] as number], { r: 7, fill: 'none', stroke: '#1f4e79', strokeWidth: 2 }));
-  const items: LegendItem[] = [
-    { label: `token ${s.token}`, color: '#1f4e79', kind: 'point' },
-    { label: `members of C_${s.token} (${s.members.length})`, color: '#f28e2b', kind: 'point' },
-  ];
-  if (s.upper) items.push({ label: 'upper face <Ax_i,y> = m_i', color: '#c0392b' });
-  if (s.lower) items.push({ label: 'lower face m_i − δ', color: '#c0392b', kind: 'dash' });
-  // the band lies along the hull face in the direction of the normal A x_i; put the legend on the other side
-  let corner: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' = 'bottom-left';
-  if (s.upper) {
-    const nx = s.upper.direction[1] as number;
-    const ny = -(s.upper.direction[0] as number);
-    corner = `${ny > 0 ? 'bottom' : 'top'}-${nx > 0 ? 'left' : 'right'}`;
-  }
-  return f.svg(body, [legend(f, items, corner)]);
+  return f.svg(body, [legend(f, items, 'outside')]);
 }
 
 /**
@@ -249,7 +245,8 @@ export function ballsFigure(
   const cxy: [number, number][] = [];
   for (let c = 0; c < k; c++) cxy.push(projectPoint(proj, centres, c * d));
   const box = opts.box ?? planeBox(tr, proj, cxy.flatMap(([x, y]) => [[x - radius, y - radius] as [number, number], [x + radius, y + radius] as [number, number]]));
-  const f = planeFrame(box, proj, opts.title, opts.size ?? 420, opts.note);
+  const items: LegendItem[] = [{ label: `B(v, ε), ε = ${+radius.toPrecision(4)}`, color: '#c0392b', kind: 'box' }, { label: 'paths of tokens that entered', color: color(0) }];
+  const f = planeFrame(box, proj, opts.title, opts.size ?? 420, opts.note, items);
   const body: string[] = [];
   const all = evenly(count, 200).map((s) => project(proj, tr.data, n, s * len));
   for (let t = 0; t < tokens.length; t++) {
@@ -259,5 +256,5 @@ export function ballsFigure(
   for (const [x, y] of cxy) body.push(dataCircle(f, x, y, radius, { stroke: '#c0392b', fill: '#c0392b', opacity: 0.25, strokeWidth: 1 }));
   const last = all[all.length - 1]!;
   body.push(points(f, last.xs, last.ys, { r: 2.5, fill: '#333' }));
-  return f.svg(body, [legend(f, [{ label: `B(v, ε), ε = ${+radius.toPrecision(4)}`, color: '#c0392b', kind: 'box' }, { label: 'paths of tokens that entered', color: color(0) }], 'bottom-right')]);
+  return f.svg(body, [legend(f, items, 'outside')]);
 }

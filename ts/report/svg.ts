@@ -187,6 +187,8 @@ export interface FrameOptions {
   equalAspect?: boolean;
   /** Hide axes (ticks, labels, box). */
   bare?: boolean;
+  /** Pixels kept free right of the plot area (for a legend or colour bar outside the data). Default 0. */
+  reserveRight?: number;
 }
 
 /** A plotting frame: scales and pixel bounds of the plot area, and the document wrapper. */
@@ -220,7 +222,7 @@ export function frame(opts: FrameOptions = {}): Frame {
   const bare = opts.bare === true;
   const titleH = (opts.title ? 22 : 6) + (opts.note ? 16 : 0);
   const left = bare ? 8 : 64;
-  const right = width - (bare ? 8 : 16);
+  const right = width - (bare ? 8 : 16) - (opts.reserveRight ?? 0);
   const top = titleH + 6;
   const bottom = height - (bare ? 8 : 46);
   let xd = opts.x?.domain ?? [0, 1];
@@ -473,14 +475,22 @@ export interface LegendItem {
   kind?: 'line' | 'point' | 'star' | 'dash' | 'box';
 }
 
-/** A legend box in a corner of the plot area. */
-export function legend(f: Frame, items: readonly LegendItem[], corner: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' = 'top-right'): string {
+/** Where a legend goes: a corner of the plot area, or 'outside' (right of the plot area, in the frame's reserveRight). */
+export type LegendCorner = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' | 'outside';
+
+/** Pixel width of a legend box for these items (reserve it with FrameOptions.reserveRight to put the legend outside). */
+export function legendWidth(items: readonly LegendItem[]): number {
+  return items.length === 0 ? 0 : 28 + Math.max(...items.map((it) => it.label.length)) * 6.2;
+}
+
+/** A legend box in a corner of the plot area, or outside it (right of the plot area, where no data is drawn). */
+export function legend(f: Frame, items: readonly LegendItem[], corner: LegendCorner = 'top-right'): string {
   if (items.length === 0) return '';
   const lineH = 15;
-  const w = 28 + Math.max(...items.map((it) => it.label.length)) * 6.2;
+  const w = legendWidth(items);
   const h = items.length * lineH + 8;
-  const x = corner.endsWith('right') ? f.right - w - 6 : f.left + 6;
-  const y = corner.startsWith('top') ? f.top + 6 : f.bottom - h - 6;
+  const x = corner === 'outside' ? f.right + 8 : corner.endsWith('right') ? f.right - w - 6 : f.left + 6;
+  const y = corner === 'outside' || corner.startsWith('top') ? f.top + (corner === 'outside' ? 0 : 6) : f.bottom - h - 6;
   const parts = [`<g class="legend"><rect x="${px(x)}" y="${px(y)}" width="${px(w)}" height="${px(h)}" fill="#fff" fill-opacity="0.85" stroke="#bbb"/>`];
   items.forEach((it, k) => {
     const cy = y + 4 + lineH * k + lineH / 2;
@@ -521,7 +531,8 @@ export interface LinePlotOptions {
   /** Fixed domains (default: the data's extent, padded). */
   xDomain?: readonly [number, number];
   yDomain?: readonly [number, number];
-  legendCorner?: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+  /** Where the legend goes; default 'outside' (right of the plot, widening the figure), so it never covers a line. */
+  legendCorner?: LegendCorner;
   /** Extra SVG drawn after the series (inside the clip), given the frame. */
   extra?: (f: Frame) => string;
 }
@@ -538,24 +549,30 @@ export function linePlot(series: readonly Series[], opts: LinePlotOptions = {}):
   }
   const xe = opts.xDomain ?? pad(extent(xs, opts.xLog) ?? (opts.xLog ? [1, 10] : [0, 1]), 0.02, opts.xLog);
   const ye = opts.yDomain ?? pad(extent(ys, opts.yLog) ?? (opts.yLog ? [1, 10] : [0, 1]), 0.05, opts.yLog);
+  const items: LegendItem[] = [];
+  series.forEach((s, k) => {
+    if (s.label !== undefined) items.push({ label: s.label, color: s.color ?? color(k), kind: s.dash ? 'dash' : 'line' });
+  });
+  const corner = opts.legendCorner ?? 'outside';
+  const shown = items.length > 0 && items.length <= 24;
+  const reserve = shown && corner === 'outside' ? legendWidth(items) + 14 : 0;
   const f = frame({
-    width: opts.width,
-    height: opts.height,
+    width: (opts.width ?? 480) + reserve,
+    height: Math.max(opts.height ?? 360, shown ? items.length * 15 + 90 : 0),
     title: opts.title,
     note: opts.note,
     x: { domain: xe, log: opts.xLog, label: opts.xLabel },
     y: { domain: ye, log: opts.yLog, label: opts.yLabel },
+    reserveRight: reserve,
   });
   const body: string[] = [];
-  const items: LegendItem[] = [];
   series.forEach((s, k) => {
     const c = s.color ?? color(k);
     body.push(polyline(f, s.x, s.y, { stroke: c, strokeWidth: s.strokeWidth ?? 1.5, dash: s.dash }));
     if (s.markers) body.push(points(f, s.x, s.y, { fill: c, r: 2.5 }));
-    if (s.label !== undefined) items.push({ label: s.label, color: c, kind: s.dash ? 'dash' : 'line' });
   });
   if (opts.extra) body.push(opts.extra(f));
-  return f.svg(body, items.length > 0 && items.length <= 12 ? [legend(f, items, opts.legendCorner)] : []);
+  return f.svg(body, shown ? [legend(f, items, corner)] : []);
 }
 
 /** A histogram (bars) of values over `bins` equal bins of [lo, hi]; several groups side by side. */
@@ -642,4 +659,91 @@ export function labelImage(
     }
   }
   return `<g opacity="${opacity}" shape-rendering="crispEdges">${out.join('')}</g>`;
+}
+
+/** Options of `heatmap`. */
+export interface HeatmapOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** Label of the colour bar. */
+  valueLabel?: string;
+  /** Colour range (default: the finite values' extent); values outside are clamped. */
+  range?: readonly [number, number];
+  /** Logarithmic colour scale (range must be positive). */
+  log?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** Sequential colour (light yellow → dark blue) for u in [0, 1]. */
+export function sequential(u: number): string {
+  const stops = [
+    [255, 255, 217],
+    [199, 233, 180],
+    [65, 182, 196],
+    [34, 94, 168],
+    [8, 29, 88],
+  ];
+  const x = Math.min(1, Math.max(0, u)) * (stops.length - 1);
+  const k = Math.min(stops.length - 2, Math.floor(x));
+  const t = x - k;
+  const a = stops[k] as number[];
+  const b = stops[k + 1] as number[];
+  const c = a.map((v, i) => Math.round(v + t * ((b[i] as number) - v)));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/**
+ * A heatmap: values[row][col], rows along y (row 0 at domain.y[0], the
+ * bottom), columns along x, each cell a rectangle coloured by `sequential`
+ * over 48 levels (equal neighbours in a row merge, keeping the SVG small),
+ * with a colour bar right of the plot. NaN cells are left blank.
+ */
+export function heatmap(values: readonly (readonly number[])[], domain: { x: readonly [number, number]; y: readonly [number, number] }, opts: HeatmapOptions = {}): string {
+  const rows = values.length;
+  const cols = rows > 0 ? (values[0] as readonly number[]).length : 0;
+  const finite = values.flat().filter((v) => Number.isFinite(v) && (!opts.log || v > 0));
+  let [lo, hi] = opts.range ?? (finite.length > 0 ? [Math.min(...finite), Math.max(...finite)] : [0, 1]);
+  if (!(hi > lo)) hi = lo + 1;
+  const LEVELS = 48;
+  const tf = (v: number): number => (opts.log ? Math.log(v) : v);
+  const unit = (v: number): number => (tf(Math.min(hi, Math.max(lo, v))) - tf(lo)) / (tf(hi) - tf(lo));
+  const level = (v: number): number => (Number.isFinite(v) ? Math.min(LEVELS - 1, Math.floor(unit(v) * LEVELS)) : -1);
+  const f = frame({ width: opts.width ?? 640, height: opts.height ?? 380, title: opts.title, x: { domain: domain.x, label: opts.xLabel }, y: { domain: domain.y, label: opts.yLabel }, reserveRight: 86 });
+  const dy = rows > 1 ? ((domain.y[1] as number) - (domain.y[0] as number)) / (rows - 1) : 1;
+  const dx = cols > 1 ? ((domain.x[1] as number) - (domain.x[0] as number)) / (cols - 1) : 1;
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = values[r] as readonly number[];
+    const yc = (domain.y[0] as number) + r * dy;
+    const Y0 = f.sy(yc + dy / 2);
+    const Y1 = f.sy(yc - dy / 2);
+    let c = 0;
+    while (c < cols) {
+      const lv = level(row[c] as number);
+      let e = c + 1;
+      while (e < cols && level(row[e] as number) === lv) e++;
+      if (lv >= 0) {
+        const X0 = f.sx((domain.x[0] as number) + (c - 0.5) * dx);
+        const X1 = f.sx((domain.x[0] as number) + (e - 0.5) * dx);
+        out.push(`<rect x="${px(X0)}" y="${px(Y0)}" width="${px(X1 - X0 + 0.4)}" height="${px(Y1 - Y0 + 0.4)}" fill="${sequential((lv + 0.5) / LEVELS)}"/>`);
+      }
+      c = e;
+    }
+  }
+  // colour bar
+  const bx = f.right + 14;
+  const bh = f.bottom - f.top;
+  const bar: string[] = [`<g class="colorbar">`];
+  for (let k = 0; k < LEVELS; k++) bar.push(`<rect x="${px(bx)}" y="${px(f.bottom - ((k + 1) * bh) / LEVELS)}" width="14" height="${px(bh / LEVELS + 0.4)}" fill="${sequential((k + 0.5) / LEVELS)}"/>`);
+  const ticks = opts.log ? logTicks(lo, hi) : niceTicks(lo, hi, 5);
+  for (const t of ticks) {
+    if (t < lo || t > hi) continue;
+    const Y = f.bottom - unit(t) * bh;
+    bar.push(`<line x1="${px(bx + 14)}" y1="${px(Y)}" x2="${px(bx + 18)}" y2="${px(Y)}" stroke="#666"/><text x="${px(bx + 20)}" y="${px(Y + 3)}" font-size="10">${esc(tickLabel(t))}</text>`);
+  }
+  if (opts.valueLabel) bar.push(`<text x="${px(bx)}" y="${px(f.top - 4)}" font-size="10.5">${esc(opts.valueLabel)}${opts.log ? ' (log)' : ''}</text>`);
+  bar.push('</g>');
+  return f.svg([`<g shape-rendering="crispEdges">${out.join('')}</g>`], [bar.join('')]);
 }
