@@ -33,7 +33,7 @@ describe('experiment --list', () => {
   });
   it('covers the experiments of SPEC §5 named in the issue', () => {
     const specs = EXPERIMENTS.map((e) => e.spec);
-    for (const s of ['§5.1', '§5.2', '§5.3', '§5.4a', '§5.4b', '§5.4c', '§5.5', '§5.6', '§5.7']) expect(specs).toContain(s);
+    for (const s of ['§5.1', '§5.2', '§5.3', '§5.4a', '§5.4b', '§5.4c', '§5.5', '§5.6', '§5.7', '§5.8']) expect(specs).toContain(s);
   });
 });
 
@@ -98,6 +98,35 @@ describe('experiment results at reduced size', () => {
     for (const c of s.cells.filter((x) => x.equalNorm)) expect(c.cellNeVoronoi).toBe(0);
     expect(s.cells.some((c) => !c.equalNorm && c.cellNeVoronoi > 0)).toBe(true);
     expect(s.theorem42.maxDeviation).toBeLessThan(1e-12);
+  });
+  it('phase-diagram: the same grids on 1 and 2 workers; small β ends in one cluster, large β does not (SA)', () => {
+    const s = get('phase-diagram') as { workers: number; betas: number[]; grids: Record<string, { pairFraction: number[][]; medianClusters: number[][] }> };
+    const out1 = join(dir, 'phase-diagram-1');
+    expect(cli(['experiment', 'phase-diagram', '--small', '--workers', '1', '--out', out1]).code).toBe(0);
+    const s1 = summaryOf(out1) as typeof s;
+    expect(s1.workers).toBe(1);
+    expect(s1.grids).toEqual(s.grids);
+    const sa = s.grids['sphere-sa']!;
+    expect(sa.medianClusters[0]!.at(-1)).toBe(1);
+    expect(sa.pairFraction[0]!.at(-1)).toBe(1);
+    expect(sa.medianClusters.at(-1)!.at(-1)).toBeGreaterThan(1);
+    for (const g of Object.values(s.grids)) for (const row of g.pairFraction) for (const v of row) expect(v >= 0 && v <= 1).toBe(true);
+  });
+  it('phase-diagram: --param is checked (unknown key, bad value) and reaches the run', () => {
+    const bad = cli(['experiment', 'phase-diagram', '--small', '--param', 'colour=red', '--out', join(dir, 'pd-bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--param colour: phase-diagram takes ensemble, bilinear, value, regen-period, betas/);
+    const bad2 = cli(['experiment', 'phase-diagram', '--small', '--param', 'bilinear=wishart', '--out', join(dir, 'pd-bad2')]);
+    expect(bad2.code).toBe(2);
+    expect(bad2.stderr).toMatch(/--param bilinear must be one of identity, gaussian, goe; got 'wishart'/);
+    const other = cli(['experiment', 'p6-square', '--small', '--param', 'ensemble=3', '--out', join(dir, 'p6-bad')]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/p6-square takes no parameters/);
+    const out = join(dir, 'pd-goe');
+    const r = cli(['experiment', 'phase-diagram', '--small', '--param', 'bilinear=goe', '--param', 'value=-B', '--param', 'ensemble=2', '--param', 'betas=2', '--out', out]);
+    expect(r.code).toBe(0);
+    const s = summaryOf(out) as { bilinear: string; value: string; ensemble: number; betas: number[]; params: Record<string, string> };
+    expect([s.bilinear, s.value, s.ensemble, s.betas.length]).toEqual(['goe', '-B', 2, 2]);
   });
   it('sphere-clustering: SA and USA end in one cluster', () => {
     const s = get('sphere-clustering') as { rows: { model: string; finalClusters: number }[] };

@@ -4,15 +4,19 @@
  * runs one and writes its figures (one .svg per figure), report.html,
  * summary.json and any input files it generated (.npy), atomically.
  */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
 import type { OutputFile } from '../io/atomic.js';
 import { renderReport, toJson } from '../report/html.js';
 import { CliError, messageOf } from './errors.js';
 import { EXPERIMENT_OPTIONS, usage } from './help.js';
 import { packageVersion, type Io } from './io.js';
-import { COMMON_OPTIONS, oneOfFlag, parseOptions } from './options.js';
+import { COMMON_OPTIONS, oneOfFlag, parseNumber, parseOptions } from './options.js';
 import { prepareOutput, writeOutput } from './output.js';
 import { progressBar } from './progress.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
+import { inlineMap } from '../experiments/tasks.js';
+import type { TaskKind } from '../experiments/types.js';
 import { autoBackend } from '../backend/index.js';
 
 /** The `experiment` command. */
@@ -26,11 +30,11 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
   const quiet = values.quiet === true;
   if (values.list === true) {
     if (positionals.length > 0) throw new CliError('give either --list or an experiment name, not both');
-    if (json) io.stdout.write(toJson(EXPERIMENTS.map((e) => ({ name: e.name, spec: e.spec, title: e.title, description: e.description }))));
+    if (json) io.stdout.write(toJson(EXPERIMENTS.map((e) => ({ name: e.name, spec: e.spec, title: e.title, description: e.description, params: e.params ?? [] }))));
     else {
       const w = Math.max(...EXPERIMENTS.map((e) => e.name.length));
       io.stdout.write(`Experiments (attention-dynamics experiment NAME --out DIR [--small]):\n\n`);
-      for (const e of EXPERIMENTS) io.stdout.write(`  ${e.name.padEnd(w)}  ${e.spec.padEnd(6)} ${e.title}\n  ${' '.repeat(w)}  ${' '.repeat(6)} ${e.description}\n\n`);
+      for (const e of EXPERIMENTS) io.stdout.write(`  ${e.name.padEnd(w)}  ${e.spec.padEnd(6)} ${e.title}\n  ${' '.repeat(w)}  ${' '.repeat(6)} ${e.description}\n${e.params && e.params.length > 0 ? `  ${' '.repeat(w)}  ${' '.repeat(6)} --param keys: ${e.params.join(', ')}\n` : ''}\n`);
     }
     return 0;
   }
@@ -44,26 +48,55 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
   const asked = oneOfFlag('backend', typeof values.backend === 'string' ? values.backend : 'auto', ['auto', 'wasm', 'js'] as const);
   const backendS = asked === 'auto' ? autoBackend() : asked;
   const small = values.small === true;
+  const full = values.full === true;
+  if (small && full) throw new CliError('give either --small or --full, not both');
+  const params: Record<string, string> = {};
+  for (const kv of (values.param as string[] | undefined) ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new CliError(`--param must be KEY=VALUE; got '${kv}'`);
+    const key = kv.slice(0, eq);
+    if (!(exp.params ?? []).includes(key)) {
+      throw new CliError(`--param ${key}: ${exp.name} ${exp.params && exp.params.length > 0 ? `takes ${exp.params.join(', ')}` : 'takes no parameters'}; got '${kv}'`);
+    }
+    params[key] = kv.slice(eq + 1);
+  }
+  const workers = typeof values.workers === 'string' ? parseNumber('workers', values.workers, { integer: true, min: 1, max: 256 }) : availableParallelism();
   prepareOutput(out, ['report.html', 'summary.json'], io, quiet);
   const t0 = performance.now();
   let bar = progressBar(io.stderr, name, 1, { quiet });
+  const progress = (done: number, total: number): void => {
+    if (done === 0) {
+      bar.done();
+      bar = progressBar(io.stderr, name, total, { quiet });
+    }
+    bar.update(done);
+  };
+  let pool: Piscina | null = null;
+  // Tasks on a worker pool (created on first use), progress counted in tasks.
+  const map = async <T, R>(kind: TaskKind, tasks: readonly T[]): Promise<R[]> => {
+    progress(0, tasks.length);
+    if (workers <= 1 || tasks.length <= 1) return inlineMap<T, R>(kind, tasks, (k) => progress(k, tasks.length));
+    pool ??= new Piscina({ filename: new URL('./experiment-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+    const p = pool;
+    let done = 0;
+    return Promise.all(
+      tasks.map(async (task) => {
+        const r = (await p.run({ kind, task })) as R;
+        progress(++done, tasks.length);
+        return r;
+      }),
+    );
+  };
   let result;
   try {
-    result = await exp.run({
-      small,
-      backend: backendS,
-      progress: (done, total) => {
-        if (done === 0) {
-          bar.done();
-          bar = progressBar(io.stderr, name, total, { quiet });
-        }
-        bar.update(done);
-      },
-    });
+    result = await exp.run({ small, full, params, workers, backend: backendS, progress, map });
   } catch (err) {
     bar.done();
     if (err instanceof CliError) throw err;
+    if (err instanceof RangeError && err.message.startsWith('--param')) throw new CliError(err.message);
     throw new CliError(`experiment ${name} failed: ${messageOf(err)} (nothing was written)`, 1);
+  } finally {
+    await (pool as Piscina | null)?.destroy();
   }
   bar.done();
   const ms = performance.now() - t0;
@@ -85,6 +118,8 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     spec: exp.spec,
     title: exp.title,
     small,
+    full,
+    params,
     backend: backendS,
     ms,
     files: [...files.map((f) => f.name), 'report.html', 'summary.json'],

@@ -14,6 +14,9 @@ export const EXPERIMENT_OPTIONS: readonly OptSpec[] = [
   { name: 'list', type: 'boolean', group: 'Experiment', help: 'list the experiments with their descriptions' },
   { name: 'out', type: 'string', arg: 'DIR', group: 'Experiment', help: 'output directory (figures as .svg, report.html, summary.json, inputs as .npy)' },
   { name: 'small', type: 'boolean', group: 'Experiment', help: 'reduced size (seconds; used by the test suite)' },
+  { name: 'full', type: 'boolean', group: 'Experiment', help: "the authors' full size where it differs from the default (phase-diagram: ensemble 2048)" },
+  { name: 'param', type: 'string', multiple: true, arg: 'KEY=VALUE', group: 'Experiment', help: 'an experiment parameter (repeatable); the keys each experiment takes are in --list' },
+  { name: 'workers', type: 'string', arg: 'N', group: 'Experiment', help: 'worker threads for experiments that split their work (default: the cores)' },
   { name: 'backend', type: 'string', arg: 'NAME', group: 'Experiment', help: 'auto | wasm | js (default auto: wasm where WebAssembly SIMD runs, else js)' },
 ];
 

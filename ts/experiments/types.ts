@@ -15,7 +15,22 @@ export interface ExperimentContext {
   backend: 'wasm' | 'js';
   /** Report progress: done of total units (call with done = 0 first to set the total). */
   progress: (done: number, total: number) => void;
+  /** The authors' full size where it differs from the default (e.g. an ensemble of 2048 instead of 256). */
+  full?: boolean;
+  /** Experiment parameters from `--param key=value`, only the keys the experiment lists in `params`. */
+  params?: Readonly<Record<string, string>>;
+  /** How many workers `map` uses (1: inline). */
+  workers?: number;
+  /**
+   * Run independent tasks of a registered kind (ts/experiments/tasks.ts) and
+   * return their results in order: on a worker pool in the CLI, inline
+   * otherwise. Tasks and results are plain data (structured-cloneable).
+   */
+  map<T, R>(kind: TaskKind, tasks: readonly T[]): Promise<R[]>;
 }
+
+/** The kinds of task an experiment may hand to `ExperimentContext.map`. */
+export type TaskKind = 'phase-diagram';
 
 /** What an experiment returns. */
 export interface ExperimentOutput {
@@ -40,5 +55,7 @@ export interface Experiment {
   title: string;
   /** One or two sentences for --list and the report. */
   description: string;
+  /** The keys `--param key=value` may set (others are refused). */
+  params?: readonly string[];
   run(ctx: ExperimentContext): Promise<ExperimentOutput>;
 }
