@@ -33,7 +33,7 @@ describe('experiment --list', () => {
   });
   it('covers the experiments of SPEC §5 named in the issue', () => {
     const specs = EXPERIMENTS.map((e) => e.spec);
-    for (const s of ['§5.1', '§5.2', '§5.3', '§5.4a', '§5.4b', '§5.4c', '§5.5', '§5.6', '§5.7', '§5.8']) expect(specs).toContain(s);
+    for (const s of ['§5.1', '§5.2', '§5.3', '§5.4a', '§5.4b', '§5.4c', '§5.5', '§5.6', '§5.7', '§5.8', '§5.10']) expect(specs).toContain(s);
   });
 });
 
@@ -127,6 +127,20 @@ describe('experiment results at reduced size', () => {
     expect(r.code).toBe(0);
     const s = summaryOf(out) as { bilinear: string; value: string; ensemble: number; betas: number[]; params: Record<string, string> };
     expect([s.bilinear, s.value, s.ensemble, s.betas.length]).toEqual(['goe', '-B', 2, 2]);
+  });
+  it('altafini: SPEC test 17 at β = 0 ends in consensus on the principal eigenvector in every run; every cell has a classified, spectrum-checked row', () => {
+    const s = get('altafini') as { runs: number; rows: { setup: string; beta: number; counts: Record<string, number>; byEigenIndex: { consensus: Record<string, number> }; verdicts: Record<string, number>; stableOffPrincipal: number }[] };
+    const t0 = s.rows.find((x) => x.setup === 'test17' && x.beta === 0)!;
+    expect(t0.counts.consensus).toBe(s.runs);
+    expect(t0.byEigenIndex.consensus['0']).toBe(s.runs);
+    expect(t0.verdicts.stable).toBe(s.runs);
+    expect(new Set(s.rows.map((x) => x.setup)).size).toBe(8);
+    for (const x of s.rows) {
+      expect(Object.values(x.counts).reduce((a, b) => a + b, 0)).toBe(s.runs);
+      expect(Object.values(x.verdicts).reduce((a, b) => a + b, 0)).toBe(s.runs);
+      expect(x.stableOffPrincipal).toBeLessThanOrEqual(x.verdicts.stable!);
+    }
+    expect(s.rows.filter((x) => x.setup !== 'test17').every((x) => [1, 5, 10, 20].includes(x.beta))).toBe(true);
   });
   it('sphere-clustering: SA and USA end in one cluster', () => {
     const s = get('sphere-clustering') as { rows: { model: string; finalClusters: number }[] };

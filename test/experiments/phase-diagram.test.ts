@@ -12,7 +12,7 @@ import { phaseMatrices, phaseStats, phaseStep, phaseTask, type PhaseTask } from 
 /** The authors' step_1 for one system, row-major n×d, B and V d×d row-major. */
 function authorsStep(x: Float64Array, n: number, d: number, B: Float64Array, V: Float64Array, beta: number, eta: number, softmax: boolean): Float64Array {
   const xb = new Float64Array(n * d); // M2 = M·BF
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) xb[i * d + j] += x[i * d + k]! * B[k * d + j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) xb[i * d + j] = xb[i * d + j]! + x[i * d + k]! * B[k * d + j]!;
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     const w = new Float64Array(n);
@@ -29,7 +29,7 @@ function authorsStep(x: Float64Array, n: number, d: number, B: Float64Array, V: 
       tot += w[j]!;
     }
     const m = new Float64Array(d); // (SM·M)_i
-    for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) m[k] += (softmax ? w[j]! / tot : w[j]!) * x[j * d + k]!;
+    for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) m[k] = m[k]! + (softmax ? w[j]! / tot : w[j]!) * x[j * d + k]!;
     const y = new Float64Array(d); // η·m·V + x_i
     for (let c = 0; c < d; c++) {
       let s = 0;
@@ -87,7 +87,7 @@ describe('phase-diagram task (SPEC §5.8)', () => {
         const want = { pairs: times(T).map(() => 0), clusters: times(T).map(() => [] as number[]) };
         for (let s = 0; s < 3; s++) {
           const a = authorsRun(task, s);
-          a.pairs.forEach((p, c) => (want.pairs[c] += p));
+          a.pairs.forEach((p, c) => (want.pairs[c] = want.pairs[c]! + p));
           a.clusters.forEach((k, c) => want.clusters[c]!.push(k));
         }
         // Counts of thresholded inner products: equal unless a rounding lands on 0.999 / 0.9999 (not at these seeds).

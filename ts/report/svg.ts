@@ -596,13 +596,16 @@ export function histogram(
     return c;
   });
   const maxC = Math.max(1, ...counts.flat());
+  const items = groups.map((g, gi) => ({ label: g.label, color: g.color ?? color(gi), kind: 'box' as const }));
+  const reserve = legendWidth(items) + 14;
   const f = frame({
-    width: opts.width,
+    width: (opts.width ?? 480) + reserve,
     height: opts.height,
     title: opts.title,
     note: opts.note,
     x: { domain: [lo, lo + bins * width], label: opts.xLabel },
     y: { domain: [0, maxC * 1.08], label: opts.yLabel ?? 'count' },
+    reserveRight: reserve,
   });
   const body: string[] = [];
   const gw = width / Math.max(1, groups.length);
@@ -616,7 +619,7 @@ export function histogram(
       body.push(`<rect x="${px(x0)}" y="${px(y0)}" width="${px(Math.max(0.5, x1 - x0 - 0.5))}" height="${px(f.sy(0) - y0)}" fill="${esc(c)}"><title>${esc(`${g.label}: ${cnt}`)}</title></rect>`);
     });
   });
-  return f.svg(body, [legend(f, groups.map((g, gi) => ({ label: g.label, color: g.color ?? color(gi), kind: 'box' as const })))]);
+  return f.svg(body, [legend(f, items, 'outside')]);
 }
 
 /**
