@@ -217,3 +217,18 @@ export function detCosSin(x: number, out: Float64Array, offset = 0): void {
     default: out[offset] = s; out[offset + 1] = -c; break;
   }
 }
+
+const NU_F = new Float64Array(1);
+const NU_I = new BigInt64Array(NU_F.buffer);
+/**
+ * The least double above x (x itself for NaN and +Infinity; the least
+ * subnormal for ±0): Rust's f64::next_up, used by the strict localmax
+ * threshold (a > thr is a >= nextUp(thr)).
+ */
+export function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  NU_F[0] = x;
+  NU_I[0] = (NU_I[0] as bigint) + (x > 0 ? 1n : -1n);
+  return NU_F[0] as number;
+}

@@ -38,3 +38,6 @@ export function isOde(model: Model): boolean {
 export function isThreshold(model: Model): boolean {
   return MODEL_TABLE[model].threshold;
 }
+
+/** Bits of the kernel's `ad_set_readings` (the localmax readings, SPEC §6.6): relative gap, strict threshold, forced self-inclusion. */
+export const READING_BITS = { relative: 1, strict: 2, includeSelf: 4 } as const;

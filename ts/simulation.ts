@@ -11,6 +11,7 @@
 import type { Backend, StepParams } from './backend/backend.js';
 import { INTEGRATOR_CODE, MODEL_CODE, STATUS, UPDATE_CODE, isOdeModel } from './backend/backend.js';
 import { createBackend } from './backend/index.js';
+import { normalizeRow } from './backend/normalize.js';
 import { WasmBackend, loadedModule } from './backend/wasm.js';
 import { ThreadedBackend } from './threads/pool.js';
 import { checkInt, rangeError, show } from './check.js';
@@ -112,6 +113,7 @@ export class Simulation {
         integrator: INTEGRATOR_CODE[o.integrator],
         dt: o.dt,
         engine: o.engine === 'tree' ? 1 : 0,
+        readings: o.model === 'localmax' ? o.readings : 0,
       };
       backend.setParams(params);
       backend.setMatrix('A', o.A);
@@ -190,6 +192,11 @@ export class Simulation {
   get engine(): 'dense' | 'tree' {
     this.#live();
     return this.#o.engine;
+  }
+  /** True when an afterStep hook is set: the hull-nesting theorems (P1) no longer hold, analysis should report them (lyapunovReport's `hooked`). */
+  get hooked(): boolean {
+    this.#live();
+    return this.#o.afterStep !== null;
   }
   /** The precision of the state. */
   get precision(): Precision {
@@ -330,9 +337,11 @@ export class Simulation {
   *#plan(k: number, backend: Backend): Generator<{ deltas: Float64Array; gammas: Float64Array }, void, { status: number; done: number }> {
     const localmax = this.#o.model === 'localmax';
     const convex = !this.#o.ode && this.#o.update === 'convex';
+    const hook = this.#o.afterStep;
     let left = k;
     while (left > 0) {
-      const m = Math.min(CHUNK, left);
+      // With a hook every step is its own run: the hook changes the state between steps.
+      const m = Math.min(hook === null ? CHUNK : 1, left);
       const t0 = this.#t;
       // Evaluate and check the chunk's schedule values; `run` steps are valid.
       let run = m;
@@ -355,6 +364,7 @@ export class Simulation {
         const r = yield { deltas: this.#deltas.subarray(0, run), gammas: this.#gammas.subarray(0, run) };
         this.#t += r.done;
         if (r.status !== STATUS.ok) throw this.#stepFailure(r.status);
+        if (hook !== null) this.#applyHook(backend, hook);
       }
       if (bad !== null) throw bad;
       left -= m;
@@ -375,6 +385,38 @@ export class Simulation {
   /** `for await (const { t, positions } of sim.snapshots(k, { every }))`: run() as an async iterator of copies. */
   snapshots(k: number, options?: SnapshotOptions): AsyncGenerator<Snapshot, RunResult, undefined> {
     return snapshotSteps(this, k, options);
+  }
+
+  /**
+   * Apply the afterStep hook to the state at t (see SimulationOptions.afterStep):
+   * a float64 copy in, checked and taken back; on a refusal the state stays
+   * that of the step and the error names t.
+   */
+  #applyHook(backend: Backend, hook: (x: Float64Array, t: number) => void): void {
+    const { n, d } = backend;
+    const x = backend.positions();
+    const t = this.#t;
+    hook(x, t);
+    if (this.#backend !== backend) throw new Error(`this Simulation was disposed by its afterStep hook (at t = ${t})`);
+    if (x.length !== n * d) throw new RangeError(`afterStep must change the positions in place (n*d = ${n * d} numbers); they have length ${x.length} at t = ${t}`);
+    const limit = backend.precision === 'f32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+    for (let k = 0; k < x.length; k++) {
+      const v = x[k] as number;
+      if (!(Math.abs(v) <= limit)) {
+        throw new RangeError(
+          `afterStep set token ${Math.floor(k / d)}, coordinate ${k % d} to ${v} at t = ${t}, which is not a finite ${backend.precision} number; ` +
+            `the step to t = ${t} stays done, the hook's changes were not applied`,
+        );
+      }
+    }
+    if (this.#o.ode || this.#o.sphere) {
+      for (let i = 0; i < n; i++) {
+        if (normalizeRow(x, i * d, d) !== STATUS.ok) {
+          throw new RangeError(`afterStep set token ${i} to a vector that cannot be projected to the unit sphere at t = ${t}; the step to t = ${t} stays done, the hook's changes were not applied`);
+        }
+      }
+    }
+    backend.setPositions(x);
   }
 
   /** The error of a step the backend could not take (the state is that of t = this.#t). */

@@ -120,6 +120,15 @@ export interface CommonOptions {
    * 'dense'. The other models have only the dense engine ('tree' is refused). `sim.engine` tells which runs.
    */
   engine?: Engine | undefined;
+  /**
+   * A user map applied after every step (SPEC §6.9, e.g. a feed-forward layer): called with a
+   * float64 copy of the positions (n*d row-major, t the step just completed), it changes them in
+   * place; the simulation then takes them (rounded to float32 in f32, projected to the sphere for
+   * sphere models and `sphere: true`). Non-finite values are refused (RangeError naming t; the
+   * step stays done, the hook's changes are not applied). While a hook is set the hull-nesting
+   * theorems (P1) no longer apply: analysis reports them instead of expecting them (`sim.hooked`).
+   */
+  afterStep?: ((x: Float64Array, t: number) => void) | undefined;
 }
 
 /** Options of every discrete model (SPEC.md §1): no dt or integrator. */
@@ -165,8 +174,31 @@ export type StepOptions =
 
 /** 'hardmax' (SPEC.md §1.1): uniform weights on the argmax set. */
 export type HardmaxOptions = DiscreteOptions & StepOptions & { model: 'hardmax'; seed?: undefined };
-/** 'localmax' (SPEC.md §1.2): uniform weights on the δ-neighbourhood; `delta` is its parameter. */
-export type LocalmaxOptions = DiscreteOptions & StepOptions & { model: 'localmax'; seed?: undefined };
+/**
+ * The open readings of the localmax rule (SPEC.md §1.2, §6.6), each a switch so
+ * runs compare side by side; every default is SPEC's rule
+ * C_i = { j : a_ij >= m_i − δ − τ·max(1,|m_i|) }, x_i ← x_i + γ(mean_{C_i} x_j − x_i).
+ */
+export interface LocalmaxReadings {
+  /** 'absolute' (default): the gap is δ; 'relative': δ·|m_i|. */
+  gap?: 'absolute' | 'relative' | undefined;
+  /** false (default): C_i need not contain i; true: i is added to C_i when it is not a member (its row summed after the members). */
+  includeSelf?: boolean | undefined;
+  /**
+   * 'non-strict' (default): members have a_ij >= the threshold; 'strict': a_ij > it. With a zero gap
+   * (δ = 0, or δ|m_i| = 0) the argmax ties stay members, so δ = 0 is hardmax under both.
+   */
+  threshold?: 'non-strict' | 'strict' | undefined;
+  /**
+   * 'residual' (default): x_i ← (x_i + α·mean_{C_i})/(1+α), the token keeps weight 1/(1+α) beside its
+   * share of the mean; 'average': x_i ← mean over C_i ∪ {i}, the token one more member of its own
+   * average (no α, γ, V or h: giving one is refused).
+   */
+  selfWeight?: 'residual' | 'average' | undefined;
+}
+
+/** 'localmax' (SPEC.md §1.2): uniform weights on the δ-neighbourhood; `delta` is its parameter, the readings its open choices. */
+export type LocalmaxOptions = DiscreteOptions & StepOptions & LocalmaxReadings & { model: 'localmax'; seed?: undefined };
 /** 'softmax' (SPEC.md §1.3): softmax weights with inverse temperature `beta`. */
 export type SoftmaxOptions = DiscreteOptions & StepOptions & { model: 'softmax'; seed?: undefined };
 /** 'frank-wolfe' (SPEC.md §1.4): SA_∞ with A = B; `gamma` defaults to 2/(t+2). */
@@ -245,4 +277,9 @@ export interface FlatSimulationOptions {
   precision?: Precision | undefined;
   threads?: number | 'auto' | undefined;
   engine?: Engine | undefined;
+  gap?: LocalmaxReadings['gap'];
+  includeSelf?: boolean | undefined;
+  threshold?: LocalmaxReadings['threshold'];
+  selfWeight?: LocalmaxReadings['selfWeight'];
+  afterStep?: ((x: Float64Array, t: number) => void) | undefined;
 }

@@ -26,7 +26,7 @@ import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { autoBackend, checkSize as checkBackendSize } from './backend/index.js';
 import { resolveThreads } from './threads/options.js';
-import { MODELS, isOde, isThreshold } from './models.js';
+import { MODELS, READING_BITS, isOde, isThreshold } from './models.js';
 import { alignmentBound } from './bounds.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -68,6 +68,10 @@ export interface ResolvedOptions {
   threads: number;
   /** Engine of the threshold models ('auto' resolved; always 'dense' for the other models). */
   engine: 'dense' | 'tree';
+  /** The localmax readings as kernel bits (READING_BITS; 0: SPEC's rule, and always 0 for other models). */
+  readings: number;
+  /** The user map after each step (SPEC §6.9), or null. */
+  afterStep: ((x: Float64Array, t: number) => void) | null;
   /** δ and γ compiled once from the validated options: functions of t, and their values when constant (else null). */
   deltaAt: (t: number) => number;
   constantDelta: number | null;
@@ -81,6 +85,7 @@ const INTEGRATORS: readonly Integrator[] = ['euler', 'euler-raw', 'rk4'];
 const KNOWN: readonly string[] = [
   'model', 'positions', 'n', 'd', 'alpha', 'gamma', 'delta', 'beta', 'A', 'Q', 'K', 'V', 'h', 'sphere', 'seed',
   'dt', 'integrator', 'tieTolerance', 'backend', 'precision', 'threads', 'engine',
+  'gap', 'includeSelf', 'threshold', 'selfWeight', 'afterStep',
 ];
 /** Options that only some models take (others are refused, so a misplaced option never passes silently). */
 const ONLY: Record<string, (m: Model) => boolean> = {
@@ -91,6 +96,10 @@ const ONLY: Record<string, (m: Model) => boolean> = {
   seed: (m) => m === 'softmax-markov',
   dt: isOde,
   integrator: isOde,
+  gap: (m) => m === 'localmax',
+  includeSelf: (m) => m === 'localmax',
+  threshold: (m) => m === 'localmax',
+  selfWeight: (m) => m === 'localmax',
 };
 
 
@@ -169,6 +178,19 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
   const sphere = checkBool(opts.sphere, 'sphere', false);
   const { positions, n, d } = readPositions(opts, backend, precision, ode, ode || sphere);
 
+  const gap = checkOneOf(opts.gap, 'gap', ['absolute', 'relative'] as const, 'absolute');
+  const includeSelf = checkBool(opts.includeSelf, 'includeSelf', false);
+  const strictness = checkOneOf(opts.threshold, 'threshold', ['non-strict', 'strict'] as const, 'non-strict');
+  const selfWeight = checkOneOf(opts.selfWeight, 'selfWeight', ['residual', 'average'] as const, 'residual');
+  if (selfWeight === 'average') {
+    for (const k of ['alpha', 'gamma', 'V', 'h'] as const) {
+      if (opts[k] !== undefined) throw new TypeError(`selfWeight 'average' (x_i ← mean over C_i ∪ {i}) takes no ${k}; got ${k} = ${String(opts[k])}`);
+    }
+  }
+  const readings =
+    (gap === 'relative' ? READING_BITS.relative : 0) | (strictness === 'strict' ? READING_BITS.strict : 0) | (includeSelf || selfWeight === 'average' ? READING_BITS.includeSelf : 0);
+  if (opts.afterStep !== undefined && typeof opts.afterStep !== 'function') throw typeError('afterStep', 'a function (x: Float64Array, t: number) => void', opts.afterStep);
+
   let alpha: number | null = opts.alpha === undefined ? null : checkNumber(opts.alpha, 'alpha', { min: 0, minExclusive: true });
   const residual = !ode && (opts.V !== undefined || opts.h !== undefined);
   if (opts.alpha !== undefined && opts.gamma !== undefined) throw new TypeError('give alpha or gamma, not both (gamma = alpha/(1+alpha))');
@@ -176,7 +198,8 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     throw new TypeError('V/h select the residual update x + h V y, which takes no alpha or gamma');
   }
   let gamma: GammaOption;
-  if (opts.gamma !== undefined) gamma = checkGammaOption(opts.gamma, 'gamma');
+  if (selfWeight === 'average') gamma = 1;
+  else if (opts.gamma !== undefined) gamma = checkGammaOption(opts.gamma, 'gamma');
   else if (alpha !== null) gamma = alpha / (1 + alpha);
   else if (model === 'frank-wolfe') gamma = checkGammaOption({ kind: 'frank-wolfe' });
   else {
@@ -222,7 +245,9 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     model, n, d, positions, alpha, gamma, delta, beta, A, V, update: residual ? 'residual' : 'convex', h, sphere, seed, dt,
     integrator, ode, tieTolerance, backend, precision,
     threads: resolveThreads(opts.threads, { backend, ode, model, n }),
-    engine: resolveEngine(opts.engine, model, n, d),
+    engine: resolveEngine(opts.engine, model, n, d, readings),
+    readings,
+    afterStep: opts.afterStep ?? null,
     deltaAt,
     constantDelta: isConstant(delta) ? deltaAt(0) : null,
     gammaAt: compileGamma(gamma),
@@ -250,9 +275,14 @@ function mayUseTree(opts: FlatSimulationOptions, d: number): boolean {
 }
 
 /** The `engine` option resolved: 'tree' or 'dense' (see SimulationOptions.engine). */
-function resolveEngine(v: unknown, model: Model, n: number, d: number): 'dense' | 'tree' {
+function resolveEngine(v: unknown, model: Model, n: number, d: number, readings: number): 'dense' | 'tree' {
   const e = checkOneOf(v, 'engine', ENGINES, 'auto');
   const threshold = isThreshold(model);
+  if (readings !== 0) {
+    // The tree engine implements SPEC's rule only; the other readings run on the dense engine.
+    if (e === 'tree') throw rangeError('engine', `'dense' or 'auto' with the localmax readings gap/includeSelf/threshold/selfWeight set (the tree engine implements the default rule)`, v);
+    return 'dense';
+  }
   if (e === 'tree') {
     if (!threshold) throw rangeError('engine', `'dense' or 'auto' for model '${model}' (the tree engine serves hardmax, localmax and frank-wolfe)`, v);
     if (d > TREE_MAX_D) throw rangeError('engine', `'dense' or 'auto' in dimension d = ${d} (the tree engine needs d <= ${TREE_MAX_D})`, v);

@@ -55,6 +55,8 @@ export interface StepParams {
    * 1 tree (range sums on a kd-tree, d <= 3; see crates/kernel/src/tree.rs).
    */
   engine: number;
+  /** Localmax readings as bits (READING_BITS of ts/validate.ts: 1 relative gap, 2 strict, 4 include self); 0 for SPEC's rule. */
+  readings: number;
 }
 
 export interface Backend {

@@ -38,7 +38,8 @@ import { SplitMix64 } from '../prng.js';
 import type { Precision } from '../types.js';
 import { normalizeRow as normalizeInPlace } from './normalize.js';
 import { KdTree } from './tree.js';
-import { MODELS, isThreshold as isThresholdModel } from '../models.js';
+import { MODELS, READING_BITS, isThreshold as isThresholdModel } from '../models.js';
+import { nextUp } from '../detmath.js';
 
 /** Thrown inside a pass to stop it with a status code. */
 class StepFailure {
@@ -73,6 +74,7 @@ export class JsBackend implements Backend {
     integrator: INTEGRATOR_CODE.rk4,
     dt: 0.1,
     engine: 0,
+    readings: 0,
   };
 
   constructor(
@@ -153,7 +155,9 @@ export class JsBackend implements Backend {
     let tree: KdTree | null = null;
     let l1max = 0;
     const safe = this.precision === 'f64' ? 1e300 : 1e36;
-    if (this.#p.engine === 1 && THRESHOLD_CODES.has(model)) {
+    const readings = model === MODEL_CODE.localmax ? this.#p.readings : 0;
+    // The tree implements SPEC's rule only; validate.ts never pairs it with other readings.
+    if (this.#p.engine === 1 && THRESHOLD_CODES.has(model) && readings === 0) {
       for (let j = 0; j < n; j++) {
         let l1 = 0;
         for (let c = 0; c < d; c++) l1 += Math.abs(src[j * d + c] as number);
@@ -233,13 +237,25 @@ export class JsBackend implements Backend {
         if (!Number.isFinite(scale)) throw new StepFailure(STATUS.nonFinite);
         for (let c = 0; c < d; c++) y[c] = (y[c] as number) * scale;
       } else {
-        const threshold = m - delta - tau * Math.max(1, Math.abs(m));
+        // The kernel's `threshold` (crates/kernel/src/attend.rs): the same operations in the same order.
+        let threshold: number;
+        if (readings === 0) threshold = m - delta - tau * Math.max(1, Math.abs(m));
+        else {
+          const gap = readings & READING_BITS.relative ? delta * Math.abs(m) : delta;
+          threshold = m - gap - tau * Math.max(1, Math.abs(m));
+          if (readings & READING_BITS.strict && gap > 0) threshold = nextUp(threshold);
+        }
         let count = 0;
         for (let j = 0; j < n; j++) {
           if ((a[j] as number) >= threshold) {
             count++;
             for (let c = 0; c < d; c++) y[c] = (y[c] as number) + (src[j * d + c] as number);
           }
+        }
+        if (readings & READING_BITS.includeSelf && !((a[i] as number) >= threshold)) {
+          // i joins C_i after the members' ascending sum, as in the kernel
+          count++;
+          for (let c = 0; c < d; c++) y[c] = (y[c] as number) + (src[xi + c] as number);
         }
         for (let c = 0; c < d; c++) y[c] = (y[c] as number) / count;
       }

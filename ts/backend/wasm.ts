@@ -34,6 +34,7 @@ export interface KernelExports {
   ad_bytes(h: number): number;
   ad_set_identity(h: number, which: number, identity: number): number;
   ad_set_params(h: number, model: number, beta: number, tau: number): number;
+  ad_set_readings(h: number, bits: number): number;
   ad_set_engine(h: number, engine: number): number;
   ad_set_update(h: number, update: number, hstep: number, sphere: number): number;
   ad_set_ode(h: number, integrator: number, dt: number): number;
@@ -306,6 +307,7 @@ export class WasmBackend implements Backend {
       u32(k.ad_set_update(this.#h, p.update, p.h, p.sphere ? 1 : 0)),
       u32(k.ad_set_ode(this.#h, p.integrator, p.dt)),
       u32(k.ad_set_engine(this.#h, p.engine)),
+      u32(k.ad_set_readings(this.#h, p.readings)),
     ];
     if (s[3] === STATUS.outOfMemory) {
       throw new RangeError(`engine 'tree': wasm memory could not grow for its memo (n = ${this.n}); dispose other simulations or use engine 'dense'`);

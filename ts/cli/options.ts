@@ -46,6 +46,10 @@ export const SIM_OPTIONS: readonly OptSpec[] = [
   { name: 'V', type: 'string', arg: 'FILE', group: 'Model', help: 'value matrix (d×d .npy): sphere field P⊥(V y), or the residual update x + h V y' },
   { name: 'h', type: 'string', arg: 'X', group: 'Model', help: 'residual step h of x + h V y (discrete models)' },
   { name: 'sphere', type: 'boolean', group: 'Model', help: 'project tokens to the unit sphere after each step (discrete models)' },
+  { name: 'gap', type: 'string', arg: 'G', group: 'Model', help: 'localmax reading (SPEC §6.6): absolute (default, gap δ) | relative (gap δ·|m_i|)' },
+  { name: 'threshold', type: 'string', arg: 'T', group: 'Model', help: 'localmax reading: non-strict (default, a_ij >= m_i − gap) | strict (a_ij > m_i − gap; δ = 0 stays hardmax)' },
+  { name: 'include-self', type: 'string', arg: 'B', group: 'Model', help: 'localmax reading: false (default) | true (i joins C_i when it is not a member)' },
+  { name: 'self-weight', type: 'string', arg: 'W', group: 'Model', help: 'localmax reading: residual (default, x_i ← (x_i + α·mean)/(1+α)) | average (x_i ← mean over C_i ∪ {i}; no --alpha/--gamma)' },
   { name: 'seed', type: 'string', arg: 'N', group: 'Model', help: 'softmax-markov sampling seed (integer >= 0; required there)' },
   { name: 'dt', type: 'string', arg: 'X', group: 'Model', help: 'sphere models: time step (default 0.1)' },
   { name: 'integrator', type: 'string', arg: 'NAME', group: 'Model', help: 'sphere models: euler | euler-raw | rk4 (default rk4)' },
@@ -452,6 +456,14 @@ export function buildRunConfig(values: Values, preflight?: (shape: RunShape) => 
   if (backend !== undefined) opts.backend = oneOfFlag('backend', backend, ['auto', 'wasm', 'js'] as const);
   const precision = str('precision');
   if (precision !== undefined) opts.precision = oneOfFlag('precision', precision, ['f64', 'f32'] as const);
+  const gapS = str('gap');
+  if (gapS !== undefined) opts.gap = oneOfFlag('gap', gapS, ['absolute', 'relative'] as const);
+  const thrS = str('threshold');
+  if (thrS !== undefined) opts.threshold = oneOfFlag('threshold', thrS, ['non-strict', 'strict'] as const);
+  const selfS = str('include-self');
+  if (selfS !== undefined) opts.includeSelf = oneOfFlag('include-self', selfS, ['false', 'true'] as const) === 'true';
+  const swS = str('self-weight');
+  if (swS !== undefined) opts.selfWeight = oneOfFlag('self-weight', swS, ['residual', 'average'] as const);
   const engineS = str('engine');
   if (engineS !== undefined) opts.engine = engineS as 'dense' | 'tree' | 'auto';
   const threadsS = str('threads');

@@ -36,7 +36,7 @@ import type { Precision } from '../types.js';
 import { BROWSER_WORKER_SOURCE, CMD, CTL, NODE_WORKER_SOURCE, WORKER_FAILED } from './worker-source.js';
 
 /** f64 slots of the per-step parameter block (then A and V, d*d each, row-major). */
-const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, ENGINE: 12, STAGE: 13, INTEGRATOR: 14, DT: 15, A: 16 } as const;
+const PAR = { DELTA: 0, GAMMA: 1, SEED_HI: 2, SEED_LO: 3, MODEL: 4, BETA: 5, TAU: 6, UPDATE: 7, H: 8, SPHERE: 9, A_ID: 10, V_ID: 11, ENGINE: 12, STAGE: 13, INTEGRATOR: 14, DT: 15, READINGS: 16, A: 17 } as const;
 /** Stage of a discrete step's single round (PAR.STAGE); sphere steps run stages 0 … 3 (rk4) or 0 (euler). */
 const DISCRETE = -1;
 
@@ -297,6 +297,7 @@ export class ThreadedBackend implements Backend {
     par[PAR.H] = p.h;
     par[PAR.SPHERE] = p.sphere ? 1 : 0;
     par[PAR.ENGINE] = p.engine;
+    par[PAR.READINGS] = p.readings;
     par[PAR.STAGE] = stage;
     par[PAR.INTEGRATOR] = p.integrator;
     par[PAR.DT] = p.dt;

@@ -60,11 +60,12 @@ function job(p, x) {
   let s = K.ad_set_params(h, p[4], p[5], p[6]) >>> 0;
   if (s === 0) s = K.ad_set_update(h, p[7], p[8], p[9]) >>> 0;
   if (s === 0) s = K.ad_set_engine(h, p[12]) >>> 0;
+  if (s === 0) s = K.ad_set_readings(h, p[16]) >>> 0;
   if (s === 0 && stage >= 0) s = K.ad_set_ode(h, p[14], p[15]) >>> 0;
   if (s !== 0) return s;
-  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(16, 16 + dd));
+  if (p[10] === 0) view(K.ad_matrix_ptr(h, 0), dd).set(p.subarray(17, 17 + dd));
   K.ad_set_identity(h, 0, p[10]);
-  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(16 + dd, 16 + 2 * dd));
+  if (p[11] === 0) view(K.ad_matrix_ptr(h, 1), dd).set(p.subarray(17 + dd, 17 + 2 * dd));
   K.ad_set_identity(h, 1, p[11]);
   K.ad_set_seed(h, p[2], p[3]);
   if (stage < 0) {

@@ -272,6 +272,16 @@ pub extern "C" fn ad_set_engine(h: u32, engine: u32) -> u32 {
     }, BAD_HANDLE)
 }
 
+/// Set the localmax readings (SPEC §6.6): bits 1 relative gap, 2 strict
+/// threshold, 4 forced self-inclusion; 0 is the default rule. 2 for bits > 7.
+#[no_mangle]
+pub extern "C" fn ad_set_readings(h: u32, bits: u32) -> u32 {
+    with_sim!(h, s => match crate::attend::Readings::from_bits(bits) {
+        Some(r) => { s.set_readings(r); OK }
+        None => BAD_ARGUMENT,
+    }, BAD_HANDLE)
+}
+
 /// Set the SplitMix64 state to hi * 2^32 + lo.
 #[no_mangle]
 pub extern "C" fn ad_set_seed(h: u32, hi: u32, lo: u32) -> u32 {

@@ -37,11 +37,59 @@ use crate::prng::SplitMix64;
 use crate::simd::{Real, ROWS};
 use crate::tree::Tree;
 
+/// The open readings of the localmax rule (SPEC §1.2, §6.6); all off is the
+/// default rule. `relative`: the gap is δ|m_i| instead of δ. `strict`: a
+/// member's gap to the maximum is below the threshold, not at it (a_ij >
+/// m_i − δ' − τ max(1,|m_i|), taken as >= the next float up; with δ' = 0 the
+/// argmax ties still belong, so δ = 0 is hardmax under every reading).
+/// `include_self`: i joins C_i when it is not a member, its row added after
+/// the members' ascending sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Readings {
+    pub relative: bool,
+    pub strict: bool,
+    pub include_self: bool,
+}
+
+impl Readings {
+    /// From the bits of `ad_set_readings`: 1 relative, 2 strict, 4 include_self; None above 7.
+    pub fn from_bits(b: u32) -> Option<Self> {
+        if b > 7 {
+            return None;
+        }
+        Some(Readings { relative: b & 1 != 0, strict: b & 2 != 0, include_self: b & 4 != 0 })
+    }
+
+    /// Any reading other than the default rule.
+    pub fn any(self) -> bool {
+        self.relative || self.strict || self.include_self
+    }
+}
+
+/// The membership threshold of a row with maximum m: m − δ − τ max(1,|m|)
+/// for the default rule (the same operations as always), else as `Readings` says.
+#[inline(always)]
+pub fn threshold<T: Real>(m: T, delta: T, tau: T, read: Readings) -> T {
+    let absm = m.abs();
+    let scale = if absm > T::ONE { absm } else { T::ONE };
+    if !read.any() {
+        return m - delta - tau * scale;
+    }
+    let gap = if read.relative { delta * absm } else { delta };
+    let thr = m - gap - tau * scale;
+    if read.strict && gap > T::ZERO {
+        thr.next_up()
+    } else {
+        thr
+    }
+}
+
 /// How a row's alignments become the vector passed to the callback.
 #[derive(Debug, Clone, Copy)]
 pub enum Rule<T> {
-    /// Uniform weights on { j : a_ij >= m_i - delta - tau max(1,|m_i|) } (hardmax: delta = 0).
-    Threshold { delta: T, tau: T },
+    /// Uniform weights on { j : a_ij >= m_i - delta - tau max(1,|m_i|) } (hardmax: delta = 0),
+    /// or the set `read` describes.
+    Threshold { delta: T, tau: T, read: Readings },
     /// w_ij = exp(beta (a_ij - m_i)), normalised: y_i is the softmax-weighted mean.
     Softmax { beta: T },
     /// Unnormalised: y_i = (1/n) sum_j exp(beta a_ij) x_j (computed as exp(beta m_i)/n sum exp(beta(a_ij - m_i)) x_j).
@@ -207,10 +255,13 @@ impl<T: Real> Attn<T> {
     {
         let (n, d, np, dp) = (self.n, self.d, self.np, self.dp);
         let r1 = if r1 > n { n } else { r1 };
-        if let (Rule::Threshold { delta, tau }, true) = (rule, self.tree_engine && self.tree.is_some()) {
-            return self.tree_rows(r0, r1, a, delta, tau, f);
+        // The kd-tree paths implement the default rule only; other readings take the dense path.
+        if let (Rule::Threshold { delta, tau, read }, true) = (rule, self.tree_engine && self.tree.is_some()) {
+            if !read.any() {
+                return self.tree_rows(r0, r1, a, delta, tau, f);
+            }
         }
-        let sparse = matches!(rule, Rule::Threshold { .. }) && n >= SPARSE_N && self.tree.is_some() && self.l1max.is_finite();
+        let sparse = matches!(rule, Rule::Threshold { read, .. } if !read.any()) && n >= SPARSE_N && self.tree.is_some() && self.l1max.is_finite();
         if sparse {
             if let Some(t) = self.tree.as_mut() {
                 t.build(&self.xr, n, d, dp, false);
@@ -222,7 +273,7 @@ impl<T: Real> Attn<T> {
             let nr = if r1 - i0 < ROWS { r1 - i0 } else { ROWS };
             let qmax = self.load_queries(a, i0, nr);
             if sparse && qmax * self.l1max < T::SAFE {
-                if let Rule::Threshold { delta, tau } = rule {
+                if let Rule::Threshold { delta, tau, .. } = rule {
                     if self.sparse_block(i0, nr, delta, tau, &mut f)? {
                         i0 += nr;
                         continue;
@@ -240,21 +291,26 @@ impl<T: Real> Attn<T> {
                 }
             }
             match rule {
-                Rule::Threshold { delta, tau } => {
+                Rule::Threshold { delta, tau, read } => {
                     for r in 0..nr {
                         let row = &self.rows[r * np..r * np + np];
                         let m = self.maxes[r];
                         if !m.is_finite() {
                             return Err(StepError::NonFinite);
                         }
-                        let absm = m.abs();
-                        let scale = if absm > T::ONE { absm } else { T::ONE };
-                        let thr = m - delta - tau * scale;
+                        let thr = threshold(m, delta, tau, read);
                         // Members summed in ascending j, the canonical order of SPEC §0:
                         // it keeps exact cancellations exact (1 + (-1) + p = p) and
                         // agrees bit for bit with the js backend.
                         let y = &mut self.y[..dp];
-                        let count = T::threshold_sum(row, n, thr, &self.xr, dp, &mut self.members, y);
+                        let mut count = T::threshold_sum(row, n, thr, &self.xr, dp, &mut self.members, y);
+                        if read.include_self && !(row[i0 + r] >= thr) {
+                            let xi = &self.xr[(i0 + r) * dp..(i0 + r) * dp + d];
+                            for (yc, &xc) in y[..d].iter_mut().zip(xi) {
+                                *yc = *yc + xc;
+                            }
+                            count += 1;
+                        }
                         if count == 0 {
                             // Unreachable for finite m and delta, tau >= 0: the argmax passes.
                             return Err(StepError::NonFinite);
@@ -638,7 +694,7 @@ mod tests {
         let amat: Vec<T> = (0..d * d).map(|k| T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.3 * (k as f64) - 0.4 })).collect();
         for a in [None, Some(&amat[..])] {
             for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
-                let rule = Rule::Threshold { delta: T::from_f64(delta), tau: T::from_f64(tau) };
+                let rule = Rule::Threshold { delta: T::from_f64(delta), tau: T::from_f64(tau), read: Readings::default() };
                 let mut sparse = Attn::<T>::new(n, d).unwrap();
                 assert!(sparse.tree.is_some());
                 let ys = pass(&mut sparse, &x, a, rule);
@@ -665,7 +721,7 @@ mod tests {
         let amat: Vec<T> = (0..d * d).map(|k| T::from_f64(if k % (d + 1) == 0 { 1.0 } else { 0.3 * (k as f64) - 0.4 })).collect();
         for a in [None, Some(&amat[..])] {
             for &(delta, tau) in &[(0.0, 0.0), (0.0, 1e-12), (0.05, 1e-12), (3.0, 0.0)] {
-                let rule = Rule::Threshold { delta: T::from_f64(delta * scale * scale), tau: T::from_f64(tau) };
+                let rule = Rule::Threshold { delta: T::from_f64(delta * scale * scale), tau: T::from_f64(tau), read: Readings::default() };
                 let mut tree = Attn::<T>::new(n, d).unwrap();
                 assert!(tree.set_tree_engine(true));
                 let yt = pass(&mut tree, &x, a, rule);

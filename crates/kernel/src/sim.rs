@@ -13,7 +13,7 @@
 //! euler-raw (x <- normalize(x + dt V y)) and rk4 with normalised stages.
 
 use crate::alloc::try_zeroed;
-use crate::attend::{Attn, Rule};
+use crate::attend::{Attn, Readings, Rule};
 use crate::error::StepError;
 use crate::prng::SplitMix64;
 use crate::simd::Real;
@@ -176,6 +176,8 @@ pub struct Sim<T: Real> {
     pub h: T,
     pub beta: T,
     pub tau: T,
+    /// The localmax readings (default: the rule of SPEC §1.2).
+    pub readings: Readings,
     pub integrator: Integrator,
     pub dt: T,
     pub rng: SplitMix64,
@@ -214,6 +216,7 @@ impl<T: Real> Sim<T> {
             h: T::ONE,
             beta: T::ONE,
             tau: T::ZERO,
+            readings: Readings::default(),
             integrator: Integrator::Rk4,
             dt: T::from_f64(0.1),
             rng: SplitMix64::new(0),
@@ -270,6 +273,11 @@ impl<T: Real> Sim<T> {
         self.attn.set_tree_engine(tree)
     }
 
+    /// Set the localmax readings (see `Readings`; other models ignore them).
+    pub fn set_readings(&mut self, read: Readings) {
+        self.readings = read;
+    }
+
     /// Choose the sphere integrator and its time step dt > 0.
     pub fn set_ode(&mut self, integrator: Integrator, dt: f64) -> bool {
         let ok = dt > 0.0 && dt.is_finite();
@@ -311,7 +319,8 @@ impl<T: Real> Sim<T> {
             Model::Softmax | Model::SphereSa => Rule::Softmax { beta: self.beta },
             Model::SphereUsa => Rule::Exp { beta: self.beta },
             Model::Markov => Rule::Sample { beta: self.beta },
-            Model::Hardmax | Model::Localmax | Model::FrankWolfe => Rule::Threshold { delta, tau: self.tau },
+            Model::Localmax => Rule::Threshold { delta, tau: self.tau, read: self.readings },
+            Model::Hardmax | Model::FrankWolfe => Rule::Threshold { delta, tau: self.tau, read: Readings::default() },
         }
     }
 

@@ -116,6 +116,8 @@ pub trait Real:
     fn abs(self) -> Self;
     fn sqrt(self) -> Self;
     fn is_finite(self) -> bool;
+    /// The least value above self (self for NaN and +inf; the least subnormal for 0).
+    fn next_up(self) -> Self;
 
     /// `out[r*np + j] = sum_c qt[c*rb + r] * x_j[c]` for r < rb, j < np, from the packed
     /// snapshot, and `maxes[r]` = the largest of `out[r*np .. r*np + n]`. The maxima
@@ -193,6 +195,18 @@ macro_rules! real_impl {
             #[inline(always)]
             fn is_finite(self) -> bool {
                 $t::is_finite(self)
+            }
+            #[inline(always)]
+            fn next_up(self) -> Self {
+                if self.is_nan() || self == $t::INFINITY {
+                    self
+                } else if self == 0.0 {
+                    $t::from_bits(1)
+                } else if self > 0.0 {
+                    $t::from_bits(self.to_bits() + 1)
+                } else {
+                    $t::from_bits(self.to_bits() - 1)
+                }
             }
 
             // The SIMD kernels, instantiated for this type. Each is one
