@@ -11,7 +11,7 @@
  * owned by the caller. Time is the step index t of `tr.times`, not the snapshot
  * index.
  */
-import { checkInt, checkNumber, checkOneOf, checkOptions, readState } from '../../check.js';
+import { checkInt, checkNumber, checkOneOf, checkOptions, checkTieTolerance, readMatrix, readState } from '../../check.js';
 import { clusters, clustersOf } from '../attention/clusters.js';
 import { fitRange } from './fit.js';
 import { defaultTol, maxNorm, precisionOf, ulp } from '../tolerance.js';
@@ -20,7 +20,7 @@ import { hullRows } from '../geometry/hull.js';
 import { wolfeNearest } from '../geometry/nearest.js';
 import { distanceBetween, ldexp, normAt, normalise } from '../geometry/scale.js';
 import { checkTrajectory, type Trajectory } from './trajectory.js';
-import type { StateLike } from '../attention/alignment.js';
+import { projectRows, type MatrixLike, type StateLike } from '../attention/alignment.js';
 
 // ---------------------------------------------------------------------------
 // Limit classification
@@ -75,12 +75,33 @@ export interface LimitClasses {
   split: boolean;
   /** The distance tolerance used. */
   tol: number;
+  /**
+   * Per token: 1 when the token is in the Maximal Alignment Set S of the
+   * state (SPEC §3 "Leaders", "Limit classification"), i.e.
+   * a_ii >= m_i − τ·max(1,|m_i|) with a_ij = <A x_i, x_j> and m_i = max_j a_ij;
+   * else 0. Hardmax limits stay in S even when they are not vertices (AFZ
+   * case 3's (±1, 0)); a token outside S is the paper's localmax artifact.
+   */
+  inS: Uint8Array;
+  /** Number of tokens outside S (the zeros of `inS`). */
+  outsideS: number;
+  /** Per token: m_i − a_ii >= 0, in alignment units of x (0 for the tokens attaining their row maximum). */
+  alignmentGap: Float64Array;
+  /** The tie tolerance τ used for `inS`. */
+  tieTolerance: number;
 }
 
 /** Options of `limitClasses` and `distinctLimitPoints`. */
 export interface LimitOptions {
   /** Distance tolerance: cluster linkage, vertex and boundary tests. Default 1e-6·max(1, R), R = max_i |x_i|. */
   tol?: number;
+  /** `limitClasses` only: the d×d alignment matrix A of the membership in S (flat row-major or d rows); identity when absent or null. */
+  A?: MatrixLike;
+  /**
+   * `limitClasses` only: the relative tie tolerance τ >= 0 (finite) of the membership in S. Default per
+   * precision of x (check.ts `defaultTieTolerance`): 1e-5 for a Float32Array, else 1e-12.
+   */
+  tieTolerance?: number;
 }
 
 /**
@@ -104,25 +125,44 @@ export interface LimitOptions {
  * `distanceToVertex` is the distance from the centroid to the nearest vertex
  * centroid, and `barycentric` the centroid's position in its edge or facet triangle.
  *
+ * Membership in S (SPEC §3: the paper's artifacts are limits outside the
+ * Maximal Alignment Set, not merely non-vertex limits): per token of x itself
+ * (not of the centroids), `inS[i]` = 1 when a_ii >= m_i − τ·max(1,|m_i|),
+ * a_ij = <A x_i, x_j> (A = I unless `A` is given), m_i = max_j a_ij, as
+ * attention/leaders.ts `leaders` (the same dot products in the same order,
+ * so the same set for states whose largest |coordinate| lies in
+ * [2^-128, 2^128]; outside that range the test runs on x·2^k with the
+ * threshold scaled by 2^(2k), exact, so huge and tiny states are classified
+ * without overflow). `alignmentGap` = m_i − a_ii tells a rounding-level
+ * miss from a real one. Tokens not yet merged into their cluster count
+ * individually: a token 1e-9 inside a vertex cluster has a gap of about
+ * 1e-9·|x| and is outside S at τ = 1e-12.
+ *
  * Cost, with k clusters spanning `dim` dimensions: clustering O(n log n) for
  * clustered states (see clusters.ts), then for dim ≤ 3 the exact hull of the
  * centroids and a Wolfe test per hull vertex only; for dim > 3 one O(k·dim)
  * direction test per centroid (O(k²·dim) in all, with a small constant: about
  * 0.3 s for k = 2000 distinct points in dim = 50, where every centroid is a
- * vertex) plus a Wolfe run for the centroids it leaves open.
+ * vertex) plus a Wolfe run for the centroids it leaves open; the membership in
+ * S adds O(n²·d) (one alignment matrix, as one simulation step).
  * Scale-invariant: x is normalised by a power of two first (scale.ts), so
  * 2^j·x with tol·2^j gives the same classes (distances times 2^j).
  *
  * @param x n*d row-major state, or n rows of d (check.ts `readState`)
- * @param opts `tol`: a finite distance >= 0 (default 1e-6·max(1, R), R = max_i |x_i|)
+ * @param opts `tol`: a finite distance >= 0 (default 1e-6·max(1, R), R = max_i |x_i|);
+ *   `A`: alignment matrix of the membership in S (identity when absent or null);
+ *   `tieTolerance`: τ >= 0 finite (default 1e-5 for a Float32Array x, else 1e-12)
  */
 export function limitClasses(x: StateLike, n: number, d: number, opts: LimitOptions = {}): LimitClasses {
-  const o = checkOptions<LimitOptions>(opts, 'options', ['tol']);
+  const o = checkOptions<LimitOptions>(opts, 'options', ['tol', 'A', 'tieTolerance']);
   const tolIn = o.tol === undefined ? undefined : checkNumber(o.tol, 'tol', { min: 0 });
+  const tau = checkTieTolerance(o.tieTolerance, x, 'tieTolerance');
   const s = readState(x, n, d);
   const nn = s.n;
   const dd = s.d;
+  const M = readMatrix(o.A, dd, 'A');
   const { P, shift } = normalise(s.X);
+  const membership = maximalAlignmentMembership(P, nn, dd, M, shift, tau);
   const sc = clustersOf(P, nn, dd, shift, tolIn);
   const cl = sc.cl;
   const tol = sc.tol;
@@ -234,7 +274,51 @@ export function limitClasses(x: StateLike, n: number, d: number, opts: LimitOpti
     dim,
     split,
     tol,
+    inS: membership.inS,
+    outsideS: membership.outside,
+    alignmentGap: membership.gap,
+    tieTolerance: tau,
   };
+}
+
+/**
+ * Membership in S of every token of P = x·2^shift (`limitClasses`): with
+ * a^P = 2^(2·shift)·a^x exactly, a^x_ii >= m^x − τ·max(1,|m^x|) is
+ * a^P_ii >= m^P − τ·max(2^(2·shift), |m^P|). Dot products as leaders.ts:
+ * one float64 sum over ascending coordinates of (A p_i)·p_j. O(n²·d).
+ */
+function maximalAlignmentMembership(
+  P: Float64Array,
+  n: number,
+  d: number,
+  M: Float64Array | null,
+  shift: number,
+  tau: number,
+): { inS: Uint8Array; outside: number; gap: Float64Array } {
+  const Q = projectRows(P, n, d, M);
+  const unit = ldexp(1, 2 * shift); // 1 in P's alignment units (may be 0 or Infinity far out)
+  const inS = new Uint8Array(n);
+  const gap = new Float64Array(n);
+  let outside = 0;
+  for (let i = 0; i < n; i++) {
+    const qi = i * d;
+    let m = -Infinity;
+    let self = 0;
+    for (let j = 0; j < n; j++) {
+      let a = 0;
+      for (let c = 0; c < d; c++) a += (Q[qi + c] as number) * (P[j * d + c] as number);
+      if (j === i) self = a;
+      if (a > m) m = a;
+    }
+    if (!Number.isFinite(m) || !Number.isFinite(self)) {
+      throw new RangeError(`A must keep the alignments <A x_i, x_j> of the rescaled state finite; got a non-finite alignment in row ${i}: rescale A`);
+    }
+    const slack = tau === 0 ? 0 : tau * Math.max(unit, Math.abs(m));
+    if (self >= m - slack) inS[i] = 1;
+    else outside++;
+    gap[i] = ldexp(m - self, -2 * shift);
+  }
+  return { inS, outside, gap };
 }
 
 const EPS = 2 ** -52;
