@@ -123,7 +123,7 @@ describe('run outputs', () => {
     const r = cli(['run', '--model', 'localmax', '--delta', '0.1', '--n', '30', '--d', '2', '--init-seed', '3', '--steps', '40', '--out', out, '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(readdirSync(out).sort()).toEqual(['final.npy', 'initial.npy', 'report.html', 'summary.json', 'times.npy', 'trajectory.npy']);
+    expect(readdirSync(out).filter((f) => !f.endsWith('.svg')).sort()).toEqual(['final.npy', 'initial.npy', 'report.html', 'summary.json', 'times.npy', 'trajectory.npy']);
     const printed = JSON.parse(r.stdout);
     const file = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(printed).toEqual(file);

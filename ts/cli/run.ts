@@ -11,8 +11,9 @@
  *      (e.g. a non-finite state) is exit 1 naming t, and nothing is written;
  *   4. analyse and build the report in memory;
  *   5. write trajectory.npy, final.npy, initial.npy, times.npy,
- *      summary.json and report.html atomically (temporaries, then renames;
- *      see ./output.ts for signals and a full disk).
+ *      summary.json, report.html and each figure of the report as
+ *      <figure name>.svg atomically (temporaries, then renames; see
+ *      ./output.ts for signals and a full disk).
  */
 import { Simulation } from '../index.js';
 import type { SimulationOptions } from '../types.js';
@@ -30,6 +31,22 @@ import type { Io } from './io.js';
 import { packageVersion } from './io.js';
 
 export const RUN_FILES = ['trajectory.npy', 'final.npy', 'initial.npy', 'times.npy', 'summary.json', 'report.html'] as const;
+
+/** Each figure of the report's sections as `<name>.svg` (names made file-safe and unique, never clashing with RUN_FILES' stems). */
+export function figureFiles(sections: readonly Section[]): { name: string; bytes: string }[] {
+  const used = new Set<string>(RUN_FILES.map((f) => f.replace(/\.[^.]*$/, '')));
+  const files: { name: string; bytes: string }[] = [];
+  for (const s of sections) {
+    for (const f of s.figures ?? []) {
+      const base = f.name.replace(/[^A-Za-z0-9._-]/g, '-');
+      let stem = base;
+      for (let k = 2; used.has(stem); k++) stem = `${base}-${k}`;
+      used.add(stem);
+      files.push({ name: `${stem}.svg`, bytes: `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n` });
+    }
+  }
+  return files;
+}
 
 /** How the steps ran, for the summary line and the report: 'calling thread' or 'k worker threads'. */
 function threadsNote(threads: number): string {
@@ -208,7 +225,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
             .map(([k, v]) => `--${k}${v === true ? '' : ' ' + v}`)
             .join(' ') || '(defaults)'}`,
           `time: ${result.stepMs.toFixed(1)} ms stepping (${config.steps > 0 ? (result.stepMs / config.steps).toFixed(3) : '—'} ms/step), ${analysisMs.toFixed(0)} ms analysis`,
-          `files: trajectory.npy (${tr.count} × ${tr.n} × ${tr.d}, float64; steps in times.npy), initial.npy, final.npy, summary.json`,
+          `files: trajectory.npy (${tr.count} × ${tr.n} × ${tr.d}, float64; steps in times.npy), initial.npy, final.npy, summary.json, and each figure as <name>.svg (the name after "fig-" in the figure's id)`,
         ],
         tables: [finalTable(analysis.summary)],
       },
@@ -217,6 +234,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     const html = renderReport({ title: `attention-dynamics run: ${config.sim.model}, n = ${config.n}, d = ${config.d}`, subtitle: summary.command, sections, summary });
 
     // 5. write
+    const figures = figureFiles(sections);
     const len = tr.n * tr.d;
     const files = [
       { name: 'trajectory.npy', bytes: encodeNpy(tr.data.subarray(0, tr.count * len), [tr.count, tr.n, tr.d]) },
@@ -225,6 +243,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       { name: 'times.npy', bytes: encodeNpy(tr.times, [tr.count]) },
       { name: 'summary.json', bytes: toJson(summary) },
       { name: 'report.html', bytes: html },
+      ...figures,
     ];
     await writeOutput(choices.out, files, io);
     if (json) io.stdout.write(toJson(summary));
@@ -233,7 +252,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
       io.stdout.write(
         `${config.sim.model} n=${config.n} d=${config.d}: ${config.steps} steps in ${(result.stepMs / 1000).toFixed(2)} s (${sim.backend}, ${sim.precision}, ${threadsNote(sim.threads)}, engine ${sim.engine})\n` +
           `final: ${f.clusters?.count ?? '?'} clusters, ${f.hull?.vertexCount ?? '?'} hull vertices, ${f.leaders?.count ?? '?'} leaders, converged: ${f.convergence?.converged ?? '?'}\n` +
-          `wrote ${choices.out}/{${RUN_FILES.join(',')}}; open ${choices.out}/report.html\n`,
+          `wrote ${choices.out}/{${RUN_FILES.join(',')}} and ${figures.length} figure${figures.length === 1 ? '' : 's'} (.svg); open ${choices.out}/report.html\n`,
       );
     }
     return 0;

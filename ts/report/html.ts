@@ -3,6 +3,12 @@
  * no network access) with sections of text, figures, tables and the JSON
  * summary. Every string given as text is escaped; figures are SVG strings
  * from ./svg.ts, inserted as they are.
+ *
+ * A figure with `layers` gets a time slider without script: one radio
+ * button per layer placed before the <svg>, and CSS rules
+ * `input.sK:checked ~ svg .layer.sK` that show layer K alone. The layers
+ * other than the last carry display="none" in the SVG itself, so the same
+ * SVG saved as a file (or a page without the CSS) shows the last layer.
  */
 import { esc } from './svg.js';
 
@@ -16,7 +22,16 @@ export interface Figure {
   svg: string;
   /** What the figure shows and how it was made (plain text). */
   caption?: string;
+  /**
+   * Labels of the snapshot layers the SVG holds as `<g class="layer sK">`
+   * (K = 0, 1, …; at most MAX_LAYERS): the page shows a slider of these
+   * labels, the last one chosen at first.
+   */
+  layers?: readonly string[];
 }
+
+/** Most layers a slider figure may have (the page's CSS has a rule per layer). */
+export const MAX_LAYERS = 24;
 
 /** A table of values. */
 export interface Table {
@@ -67,12 +82,38 @@ function table(t: Table): string {
   return `<table>${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+/** The radio buttons (before the SVG) and the slider of labels (after it) of a layered figure. */
+function slider(f: Figure, layers: readonly string[]): { inputs: string; ticks: string } {
+  if (layers.length > MAX_LAYERS) throw new RangeError(`figure ${f.name}: layers must number at most ${MAX_LAYERS}; got ${layers.length}`);
+  const id = `fig-${f.name}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  const last = layers.length - 1;
+  const inputs = layers
+    .map((l, k) => `<input type="radio" name="${esc(id)}-t" id="${esc(id)}-s${k}" class="s${k}" aria-label="${esc(l)}"${k === last ? ' checked' : ''}>`)
+    .join('');
+  const ticks = `<div class="ticks" aria-hidden="true"><span>show:</span>${layers.map((l, k) => `<label for="${esc(id)}-s${k}" class="s${k}">${esc(l)}</label>`).join('')}</div>`;
+  return { inputs, ticks };
+}
+
 function figure(f: Figure): string {
+  const s = f.layers && f.layers.length > 0 ? slider(f, f.layers) : null;
   return (
-    `<figure id="fig-${esc(f.name)}">${f.svg}<figcaption><strong>${esc(f.title)}.</strong>` +
+    `<figure id="fig-${esc(f.name)}"${s ? ' class="slide"' : ''}>${s ? s.inputs : ''}${f.svg}${s ? s.ticks : ''}<figcaption><strong>${esc(f.title)}.</strong>` +
     `${f.caption ? ' ' + esc(f.caption) : ''}</figcaption></figure>`
   );
 }
+
+/** CSS of the slider figures: hide every layer, then show the checked one; highlight its label. */
+const SLIDER_CSS =
+  `.slide{position:relative}.slide>input{position:absolute;opacity:0;width:1px;height:1px;margin:0}.slide>svg .layer{display:none}` +
+  `.ticks{display:flex;flex-wrap:wrap;gap:3px;align-items:center;font-size:.75em;margin:4px 0;max-width:560px}` +
+  `.ticks label{cursor:pointer;padding:1px 5px;border:1px solid #bbb;border-radius:3px;background:#fafafa}` +
+  Array.from(
+    { length: MAX_LAYERS },
+    (_, k) =>
+      `.slide>input.s${k}:checked~svg .layer.s${k}{display:inline}` +
+      `.slide>input.s${k}:checked~.ticks label.s${k}{background:#1f4e79;color:#fff;border-color:#1f4e79}` +
+      `.slide>input.s${k}:focus-visible~.ticks label.s${k}{outline:2px solid #f28e2b}`,
+  ).join('');
 
 const CSS = `
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}
@@ -84,6 +125,7 @@ table{border-collapse:collapse;font-size:.85em;margin:10px 0}th,td{border:1px so
 caption{text-align:left;font-size:.9em;color:#444;padding-bottom:4px}
 pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:.8em;max-height:480px}
 nav a{margin-right:12px}footer{margin-top:40px;color:#777;font-size:.8em}
+${SLIDER_CSS}
 `;
 
 /** Assemble the self-contained HTML page. */

@@ -101,6 +101,48 @@ function stats(v: ArrayLike<number>): { min: number; max: number; mean: number }
   return { min, max, mean: v.length > 0 ? sum / v.length : NaN };
 }
 
+/** Whether a run ended at rest, and from when it sat within the tolerance of its final state. */
+export interface LimitStatus {
+  /** The last recorded step moved no token by `tol` or more (per step): x(T) may stand for the limit. */
+  atRest: boolean;
+  /** max_i |x_i(T) − x_i(T')| / (T − T') over the last recorded gap T' → T (per step; NaN with one snapshot). */
+  lastMaxStep: number;
+  /** The convergence tolerance (the one of `convergence`). */
+  tol: number;
+  /**
+   * When at rest: the first recorded snapshot from which every later one has
+   * max_i |x_i(t) − x_i(T)| < tol (0 when all do); null when not at rest.
+   */
+  settleIndex: number | null;
+  /** times[settleIndex], or null. */
+  settleTime: number | null;
+}
+
+/**
+ * The limit status of a recorded run from its convergence check: at rest when
+ * the last recorded step is below the tolerance; then the settling snapshot
+ * (scanning back from T while max_i |x_i(t) − x_i(T)| < tol).
+ */
+export function limitStatus(tr: Trajectory, conv: { lastMaxStep: number; tol: number }): LimitStatus {
+  const { n, d, count, data, times } = tr;
+  const { lastMaxStep, tol } = conv;
+  const atRest = count >= 2 && lastMaxStep < tol;
+  if (!atRest) return { atRest, lastMaxStep, tol, settleIndex: null, settleTime: null };
+  const len = n * d;
+  const last = (count - 1) * len;
+  let s = count - 1;
+  for (; s > 0; s--) {
+    let far = false;
+    for (let i = 0; i < n && !far; i++) {
+      let q = 0;
+      for (let c = 0; c < d; c++) q += ((data[(s - 1) * len + i * d + c] as number) - (data[last + i * d + c] as number)) ** 2;
+      if (!(Math.sqrt(q) < tol)) far = true;
+    }
+    if (far) break;
+  }
+  return { atRest, lastMaxStep, tol, settleIndex: s, settleTime: times[s] as number };
+}
+
 /** The analyses of a run (null where skipped or failed), as `summarizeRun` computed them. */
 export type RunResults = ReturnType<typeof summarizeRun>['results'];
 
@@ -135,6 +177,7 @@ export function summarizeRun(tr: Trajectory, facts: RunFacts, choices: ReportCho
     ? guard('neighbourhood sizes (final)', () => neighbourhoodSizes(xT, n, d, { delta: deltaFinal, A, tieTolerance: tau }))
     : tooMany('neighbourhood sizes (final)');
   const conv = guard('convergence', () => convergence(tr));
+  const rest = conv ? guard('limit status', () => limitStatus(tr, conv)) : null;
   const ftc = guard('finite-time check', () => (count >= 2 ? finiteTimeCheck(tr) : null));
 
   const limitCounts = limits
@@ -215,7 +258,9 @@ export function summarizeRun(tr: Trajectory, facts: RunFacts, choices: ReportCho
             values: small ? Array.from(nbSizes) : undefined,
           }
         : null,
-      convergence: conv ? { converged: conv.converged, lastMaxStep: conv.lastMaxStep, minMaxStep: conv.minMaxStep, tol: conv.tol, window: conv.window } : null,
+      convergence: conv
+        ? { converged: conv.converged, lastMaxStep: conv.lastMaxStep, minMaxStep: conv.minMaxStep, tol: conv.tol, window: conv.window, atRest: rest?.atRest ?? null, settledAt: rest?.settleTime ?? null }
+        : null,
       finiteTime: ftc
         ? {
             noFiniteTimeConvergence: ftc.noFiniteTimeConvergence,
@@ -264,5 +309,5 @@ export function summarizeRun(tr: Trajectory, facts: RunFacts, choices: ReportCho
       : null,
   };
 
-  return { summary, results: { n, d, count, times, T, x0, xT, A, tau, deltaFinal, clusterFn, pairwise, hullFinal, hullInitial, clFinal, limits, leadT, lead0, strictT, nbSizes, conv, ftc, limitCounts, idx, sub, seriesT, clusterCount, hullCount, leaderCount, energies, energyT, quiescent } };
+  return { summary, results: { n, d, count, times, T, x0, xT, A, tau, deltaFinal, clusterFn, pairwise, hullFinal, hullInitial, clFinal, limits, leadT, lead0, strictT, nbSizes, conv, rest, ftc, limitCounts, idx, sub, seriesT, clusterCount, hullCount, leaderCount, energies, energyT, quiescent } };
 }
