@@ -9,17 +9,19 @@ import type { Model } from './types.js';
 /**
  * Per model: `code` of the kernel ABI; `ode`: a continuous-time sphere model stepped by an integrator
  * (dt, integrator) rather than a discrete update (α/γ, h, sphere); `threshold`: attends uniformly to
- * the tokens within a threshold of the best (the kernel's `Rule::Threshold`; the tree engine serves them).
+ * the tokens within a threshold of the best (the kernel's `Rule::Threshold`; the tree engine serves them);
+ * `sphere`: lives on the unit sphere (positions projected, stages normalised; euclidean-sa does not).
  */
 export const MODEL_TABLE = {
-  hardmax: { code: 0, ode: false, threshold: true },
-  localmax: { code: 1, ode: false, threshold: true },
-  softmax: { code: 2, ode: false, threshold: false },
-  'frank-wolfe': { code: 3, ode: false, threshold: true },
-  'softmax-markov': { code: 4, ode: false, threshold: false },
-  'sphere-sa': { code: 5, ode: true, threshold: false },
-  'sphere-usa': { code: 6, ode: true, threshold: false },
-} as const satisfies Record<Model, { code: number; ode: boolean; threshold: boolean }>;
+  hardmax: { code: 0, ode: false, threshold: true, sphere: false },
+  localmax: { code: 1, ode: false, threshold: true, sphere: false },
+  softmax: { code: 2, ode: false, threshold: false, sphere: false },
+  'frank-wolfe': { code: 3, ode: false, threshold: true, sphere: false },
+  'softmax-markov': { code: 4, ode: false, threshold: false, sphere: false },
+  'sphere-sa': { code: 5, ode: true, threshold: false, sphere: true },
+  'sphere-usa': { code: 6, ode: true, threshold: false, sphere: true },
+  'euclidean-sa': { code: 7, ode: true, threshold: false, sphere: false },
+} as const satisfies Record<Model, { code: number; ode: boolean; threshold: boolean; sphere: boolean }>;
 
 /** Every model name, in code order. */
 export const MODELS = Object.keys(MODEL_TABLE) as readonly Model[];
@@ -29,9 +31,14 @@ export const MODEL_CODE = Object.freeze(
   Object.fromEntries(MODELS.map((m) => [m, MODEL_TABLE[m].code])) as { readonly [M in Model]: (typeof MODEL_TABLE)[M]['code'] },
 );
 
-/** True for the continuous-time sphere models (sphere-sa, sphere-usa). */
+/** True for the continuous-time models stepped by an integrator (sphere-sa, sphere-usa, euclidean-sa). */
 export function isOde(model: Model): boolean {
   return MODEL_TABLE[model].ode;
+}
+
+/** True for the models that live on the unit sphere (sphere-sa, sphere-usa). */
+export function onSphere(model: Model): boolean {
+  return MODEL_TABLE[model].sphere;
 }
 
 /** True for the threshold models (hardmax, localmax, frank-wolfe): the ones the tree engine serves. */

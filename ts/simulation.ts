@@ -409,7 +409,7 @@ export class Simulation {
         );
       }
     }
-    if (this.#o.ode || this.#o.sphere) {
+    if ((this.#o.ode && this.#o.model !== 'euclidean-sa') || this.#o.sphere) {
       for (let i = 0; i < n; i++) {
         if (normalizeRow(x, i * d, d) !== STATUS.ok) {
           throw new RangeError(`afterStep set token ${i} to a vector that cannot be projected to the unit sphere at t = ${t}; the step to t = ${t} stays done, the hook's changes were not applied`);

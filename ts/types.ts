@@ -8,7 +8,7 @@
  * 'softmax', 'frank-wolfe' = SA_∞ with a step-size schedule, 'softmax-markov'
  * = SA_P) and the continuous-time sphere models of §2 ('sphere-sa', 'sphere-usa').
  */
-export type Model = 'hardmax' | 'localmax' | 'softmax' | 'frank-wolfe' | 'softmax-markov' | 'sphere-sa' | 'sphere-usa';
+export type Model = 'hardmax' | 'localmax' | 'softmax' | 'frank-wolfe' | 'softmax-markov' | 'sphere-sa' | 'sphere-usa' | 'euclidean-sa';
 
 /** Integrators of the sphere models (SPEC.md §2.2). */
 export type Integrator = 'euler' | 'euler-raw' | 'rk4';
@@ -211,9 +211,14 @@ export type SoftmaxMarkovOptions = DiscreteOptions &
     seed: number | bigint;
   };
 
-/** The continuous-time sphere models (SPEC.md §2): no alpha, gamma, h, sphere or seed. */
+/**
+ * The continuous-time models: the sphere models (SPEC.md §2) and 'euclidean-sa' (SPEC.md §5.9,
+ * 2305.05465: dz_i/dt = Σ_j P_ij(t) V (z_j − z_i), P_ij(t) = softmax_j(β<A e^{tV} z_i, A e^{tV} z_j>) in R^d,
+ * positions not projected, integrator 'euler' (the authors' effective scheme: attention frozen per
+ * step) or 'rk4'; A (or Q, K) and V as below, β default 1; no threads). No alpha, gamma, h, sphere or seed.
+ */
 export interface SphereOptions extends CommonOptions {
-  model: 'sphere-sa' | 'sphere-usa';
+  model: 'sphere-sa' | 'sphere-usa' | 'euclidean-sa';
   /** Value matrix V (d×d): the field is P⊥(V y). Identity when absent or null. */
   V?: MatrixOption | null | undefined;
   /** Time step dt > 0. Default 0.1. */

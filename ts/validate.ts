@@ -26,7 +26,7 @@ import { STATUS } from './backend/backend.js';
 import { normalizeRow } from './backend/normalize.js';
 import { autoBackend, checkSize as checkBackendSize } from './backend/index.js';
 import { resolveThreads } from './threads/options.js';
-import { MODELS, READING_BITS, isOde, isThreshold } from './models.js';
+import { MODELS, READING_BITS, isOde, isThreshold, onSphere } from './models.js';
 import { alignmentBound } from './bounds.js';
 
 /** Options after validation: flat f64 arrays, defaults filled in, schedule objects frozen copies. */
@@ -176,7 +176,8 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     }
   }
   const sphere = checkBool(opts.sphere, 'sphere', false);
-  const { positions, n, d } = readPositions(opts, backend, precision, ode, ode || sphere);
+  const projected = onSphere(model) || sphere;
+  const { positions, n, d } = readPositions(opts, backend, precision, ode, projected);
 
   const gap = checkOneOf(opts.gap, 'gap', ['absolute', 'relative'] as const, 'absolute');
   const includeSelf = checkBool(opts.includeSelf, 'includeSelf', false);
@@ -220,6 +221,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
   const tieTolerance = checkTieTolerance(opts.tieTolerance, precision);
   const dt = opts.dt === undefined ? 0.1 : checkNumber(opts.dt, 'dt', { min: 0, minExclusive: true });
   const integrator = checkOneOf(opts.integrator, 'integrator', INTEGRATORS, 'rk4');
+  if (model === 'euclidean-sa' && integrator === 'euler-raw') throw rangeError('integrator', `'euler' or 'rk4' for model 'euclidean-sa' (euler-raw is the sphere models' unprojected step)`, opts.integrator);
 
   if (opts.A !== undefined && opts.A !== null && (opts.Q !== undefined || opts.K !== undefined)) {
     throw new TypeError('give A or Q/K (A = Kᵀ Q), not both');
@@ -238,7 +240,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
     if (A !== null) for (let k = 0; k < A.length; k++) checkFloat32(opts.A !== undefined && opts.A !== null ? 'A' : 'KᵀQ', A[k] as number, k, d);
     if (V !== null) for (let k = 0; k < V.length; k++) checkFloat32('V', V[k] as number, k, d);
   }
-  if (ode || sphere) projectToSphere(positions, n, d);
+  if (projected) projectToSphere(positions, n, d);
   checkMagnitude(positions, n, d, A, precision);
   if (residual) checkResidualStep(positions, n, d, h, V, precision);
   return {

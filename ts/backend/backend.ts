@@ -11,9 +11,9 @@ import { MODEL_CODE, MODEL_TABLE } from '../models.js';
 export { MODEL_CODE };
 export type ModelCode = (typeof MODEL_CODE)[keyof typeof MODEL_CODE];
 
-/** True for the sphere ODE models (sphere-sa, sphere-usa): stepped by an integrator (kernel: `Model::is_ode`). */
+/** True for the ODE models (sphere-sa, sphere-usa, euclidean-sa): stepped by an integrator (kernel: `Model::is_ode`). */
 export function isOdeModel(model: ModelCode): boolean {
-  return model === MODEL_TABLE['sphere-sa'].code || model === MODEL_TABLE['sphere-usa'].code;
+  return Object.values(MODEL_TABLE).some((row) => row.code === model && row.ode);
 }
 
 /** Kernel status codes (crates/kernel/src/abi.rs). */

@@ -40,6 +40,7 @@ import { normalizeRow as normalizeInPlace } from './normalize.js';
 import { KdTree } from './tree.js';
 import { MODELS, READING_BITS, isThreshold as isThresholdModel } from '../models.js';
 import { nextUp } from '../detmath.js';
+import { euclideanAlignment } from './expm.js';
 
 /** Thrown inside a pass to stop it with a status code. */
 class StepFailure {
@@ -62,6 +63,9 @@ export class JsBackend implements Backend {
   /** The tree engine's kd-tree (allocated on first use). */
   #tree: KdTree | null = null;
   #A: Float64Array | null = null;
+  /** euclidean-sa: the alignment matrix M(τ) of the stage being evaluated (overrides #A), and the steps taken. */
+  #At: Float64Array | null = null;
+  #odeSteps = 0;
   #V: Float64Array | null = null;
   #rng = new SplitMix64(0);
   #p: StepParams = {
@@ -149,7 +153,7 @@ export class JsBackend implements Backend {
     const a = this.#a;
     const q = this.#q;
     const y = this.#y;
-    const A = this.#A;
+    const A = this.#At ?? this.#A;
     const { model, beta, tau } = this.#p;
     // The tree engine: threshold models only, built once per pass over a finite snapshot.
     let tree: KdTree | null = null;
@@ -226,7 +230,7 @@ export class JsBackend implements Backend {
           }
         }
         for (let c = 0; c < d; c++) y[c] = src[pick * d + c] as number;
-      } else if (model === MODEL_CODE.softmax || model === MODEL_CODE['sphere-sa'] || model === MODEL_CODE['sphere-usa']) {
+      } else if (model === MODEL_CODE.softmax || model === MODEL_CODE['sphere-sa'] || model === MODEL_CODE['sphere-usa'] || model === MODEL_CODE['euclidean-sa']) {
         let total = 0;
         for (let j = 0; j < n; j++) {
           const w = Math.exp(beta * ((a[j] as number) - m));
@@ -313,14 +317,30 @@ export class JsBackend implements Backend {
     }
   }
 
-  /** #field <- F(state): the state is #x (fromStage false) or #stage. */
-  #evalField(fromStage: boolean): void {
+  /** #field <- F(state): the state is #x (fromStage false) or #stage; tau the stage's time (euclidean-sa). */
+  #evalField(fromStage: boolean, tau: number): void {
     const { d } = this;
     const field = this.#field;
     const vy = this.#vy;
     const raw = this.#p.integrator === INTEGRATOR_CODE['euler-raw'];
     this.#src.set(fromStage ? this.#stage : this.#x);
     const src = this.#src;
+    if (this.#p.model === MODEL_CODE['euclidean-sa']) {
+      // F_i = V (y_i − z_i), y_i the softmax mean under M(τ) (crates/kernel/src/sim.rs eval_field_rows)
+      this.#At = euclideanAlignment(this.#A, this.#V, d, tau);
+      const diff = new Float64Array(d);
+      try {
+        this.#attend(0, (i, y) => {
+          const o = i * d;
+          for (let c = 0; c < d; c++) diff[c] = (y[c] as number) - (src[o + c] as number);
+          this.#applyV(diff, vy);
+          for (let c = 0; c < d; c++) field[o + c] = vy[c] as number;
+        });
+      } finally {
+        this.#At = null;
+      }
+      return;
+    }
     this.#attend(0, (i, y) => {
       this.#applyV(y, vy);
       const o = i * d;
@@ -334,13 +354,22 @@ export class JsBackend implements Backend {
     });
   }
 
-  /** #stage <- normalize(x + c·#field) row by row. */
+  /** #stage <- normalize(x + c·#field) row by row (off the sphere, euclidean-sa: a finiteness check instead). */
   #stageFromField(c: number): void {
     const x = this.#x;
     const stage = this.#stage;
     const field = this.#field;
     for (let k = 0; k < stage.length; k++) stage[k] = (x[k] as number) + c * (field[k] as number);
-    for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
+    this.#finishStage();
+  }
+
+  #finishStage(): void {
+    const stage = this.#stage;
+    if (this.#p.model === MODEL_CODE['euclidean-sa']) {
+      for (let k = 0; k < stage.length; k++) if (!Number.isFinite(stage[k] as number)) throw new StepFailure(STATUS.nonFinite);
+    } else {
+      for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
+    }
   }
 
   #odeStep(): void {
@@ -349,29 +378,31 @@ export class JsBackend implements Backend {
     const stage = this.#stage;
     const field = this.#field;
     const acc = this.#acc;
+    const t0 = this.#odeSteps * dt;
     if (integrator === INTEGRATOR_CODE.rk4) {
       const half = 0.5 * dt;
-      this.#evalField(false);
+      this.#evalField(false, t0);
       acc.set(field);
       this.#stageFromField(half);
-      this.#evalField(true);
+      this.#evalField(true, t0 + 0.5 * dt);
       for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + 2 * (field[k] as number);
       this.#stageFromField(half);
-      this.#evalField(true);
+      this.#evalField(true, t0 + 0.5 * dt);
       for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + 2 * (field[k] as number);
       this.#stageFromField(dt);
-      this.#evalField(true);
+      this.#evalField(true, t0 + dt);
       const sixth = dt / 6;
       for (let k = 0; k < acc.length; k++) {
         acc[k] = (acc[k] as number) + (field[k] as number);
         stage[k] = (x[k] as number) + sixth * (acc[k] as number);
       }
     } else {
-      this.#evalField(false);
+      this.#evalField(false, t0);
       for (let k = 0; k < stage.length; k++) stage[k] = (x[k] as number) + dt * (field[k] as number);
     }
-    for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
+    this.#finishStage();
     x.set(stage);
+    this.#odeSteps++;
   }
 
   positions(): Float64Array {

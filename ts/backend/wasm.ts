@@ -206,7 +206,7 @@ export function kernelBytes(precision: Precision, n: number, d: number, ode = fa
     2 * rows * size, // maxima and totals of a block
     n * 4, // member list
   ];
-  if (ode) buffers.push(n * d * size, n * d * size, n * d * size); // stage, field, accumulator
+  if (ode) buffers.push(n * d * size, n * d * size, n * d * size, d * d * size, 4 * d * d * 8); // stage, field, accumulator, M(τ), expm scratch
   if (d <= 3) {
     // kd-tree of the threshold rules in low dimension (tree.rs Tree::new): perm, pts, range, bbox, sums, stack, bits
     let depth = 0;

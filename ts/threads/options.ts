@@ -2,7 +2,7 @@
  * The `threads` option of Simulation.create (issue 12 part 1): how many
  * worker threads compute each step of a wasm simulation.
  */
-import { checkInt, typeError } from '../check.js';
+import { checkInt, rangeError, typeError } from '../check.js';
 import type { BackendName } from '../types.js';
 
 /** The `threads` option: 0 (default, the calling thread), k ≥ 1 workers, or 'auto'. */
@@ -47,13 +47,16 @@ export function availableCores(): number {
  */
 export function resolveThreads(v: unknown, ctx: { backend: BackendName; ode: boolean; model: string; n: number }): number {
   if (v === undefined) return 0;
+  // euclidean-sa's attention matrix depends on the stage's time, which the step workers do not track.
+  const single = ctx.model === 'euclidean-sa';
   if (v === 'auto') {
-    if (ctx.backend !== 'wasm' || ctx.n < AUTO_MIN_N) return 0;
+    if (ctx.backend !== 'wasm' || ctx.n < AUTO_MIN_N || single) return 0;
     const cores = availableCores();
     return cores < 2 ? 0 : Math.min(cores, AUTO_THREADS_CAP);
   }
   if (typeof v !== 'number') throw typeError('threads', `0, an integer k >= 1 (at most ${MAX_THREADS}) or 'auto'`, v);
   const k = checkInt(v, 'threads', 0, MAX_THREADS);
+  if (k >= 1 && single) throw rangeError('threads', `0 or 'auto' for model 'euclidean-sa' (it steps on the calling thread)`, v);
   if (k >= 1 && ctx.backend !== 'wasm') {
     throw new TypeError(`threads: ${k} needs backend 'wasm' (the ${ctx.backend} backend steps on the calling thread); use threads: 0 or 'auto'`);
   }

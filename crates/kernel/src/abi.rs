@@ -38,6 +38,7 @@ pub const MODEL_FRANK_WOLFE: u32 = 3;
 pub const MODEL_MARKOV: u32 = 4;
 pub const MODEL_SPHERE_SA: u32 = 5;
 pub const MODEL_SPHERE_USA: u32 = 6;
+pub const MODEL_EUCLIDEAN_SA: u32 = 7;
 
 /// Discrete update codes (UPDATE_CODE in ts/backend/backend.ts).
 pub const UPDATE_CONVEX: u32 = 0;
@@ -58,6 +59,7 @@ pub fn model_of(code: u32) -> Option<Model> {
         MODEL_MARKOV => Some(Model::Markov),
         MODEL_SPHERE_SA => Some(Model::SphereSa),
         MODEL_SPHERE_USA => Some(Model::SphereUsa),
+        MODEL_EUCLIDEAN_SA => Some(Model::EuclideanSa),
         _ => None,
     }
 }
@@ -231,7 +233,7 @@ pub extern "C" fn ad_set_identity(h: u32, which: u32, identity: u32) -> u32 {
 }
 
 /// Set the model (0 hardmax, 1 localmax, 2 softmax, 3 frank-wolfe, 4 softmax-markov,
-/// 5 sphere-sa, 6 sphere-usa; 5 and 6 need a handle created with `ode`),
+/// 5 sphere-sa, 6 sphere-usa, 7 euclidean-sa; 5, 6 and 7 need a handle created with `ode`),
 /// β >= 0 finite, τ >= 0 finite.
 #[no_mangle]
 pub extern "C" fn ad_set_params(h: u32, model: u32, beta: f64, tau: f64) -> u32 {

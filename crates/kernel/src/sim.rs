@@ -37,12 +37,21 @@ pub enum Model {
     SphereSa,
     /// Sphere ODE with unnormalised means (USA).
     SphereUsa,
+    /// Euclidean ODE of 2305.05465 (SPEC §5.9): dz_i/dt = V (y_i − z_i),
+    /// y_i the softmax mean under the time-dependent alignment matrix
+    /// M(t) = e^{tVᵀ} Aᵀ A e^{tV}; no projection.
+    EuclideanSa,
 }
 
 impl Model {
     /// True for the sphere ODE models, which step through an integrator and
     /// need the buffers of a simulation created with `ode`.
     pub fn is_ode(self) -> bool {
+        matches!(self, Model::SphereSa | Model::SphereUsa | Model::EuclideanSa)
+    }
+
+    /// True for the ODE models on the sphere (their stages are normalised).
+    pub fn on_sphere(self) -> bool {
         matches!(self, Model::SphereSa | Model::SphereUsa)
     }
 
@@ -149,6 +158,62 @@ pub fn normalize<T: Real>(v: &mut [T]) -> Result<(), StepError> {
     Ok(())
 }
 
+/// c = a b for row-major d*d matrices (f64, sums in ascending k).
+fn mat_mul(a: &[f64], b: &[f64], c: &mut [f64], d: usize) {
+    for r in 0..d {
+        for col in 0..d {
+            let mut s = 0.0;
+            for k in 0..d {
+                s += a[r * d + k] * b[k * d + col];
+            }
+            c[r * d + col] = s;
+        }
+    }
+}
+
+/// e = exp(a) for a row-major d*d matrix a (f64): scaling by 2^-s until the
+/// 1-norm is at most 1/2, Taylor to degree 18 by Horner
+/// (e = I + B e / k, k = 18 … 1), then s squarings. p, q: d*d scratch. The
+/// js backend (ts/backend/expm.ts) performs the same operations in the same
+/// order, so both give the same bits.
+pub fn expm(a: &[f64], d: usize, e: &mut [f64], p: &mut [f64], q: &mut [f64]) {
+    let mut norm = 0.0f64;
+    for col in 0..d {
+        let mut s = 0.0;
+        for r in 0..d {
+            s += a[r * d + col].abs();
+        }
+        if s > norm {
+            norm = s;
+        }
+    }
+    let mut sq = 0u32;
+    let mut scale = 1.0f64;
+    while norm * scale > 0.5 && sq < 1100 {
+        scale *= 0.5;
+        sq += 1;
+    }
+    for k in 0..d * d {
+        p[k] = a[k] * scale;
+    }
+    for k in 0..d * d {
+        e[k] = if k % (d + 1) == 0 { 1.0 } else { 0.0 };
+    }
+    let mut k = 18;
+    while k >= 1 {
+        mat_mul(p, e, q, d);
+        let inv = 1.0 / k as f64;
+        for m in 0..d * d {
+            e[m] = q[m] * inv + if m % (d + 1) == 0 { 1.0 } else { 0.0 };
+        }
+        k -= 1;
+    }
+    for _ in 0..sq {
+        mat_mul(e, e, q, d);
+        e.copy_from_slice(q);
+    }
+}
+
 /// True when every entry of v is finite.
 fn all_finite<T: Real>(v: &[T]) -> bool {
     v.iter().all(|x| x.is_finite())
@@ -189,6 +254,11 @@ pub struct Sim<T: Real> {
     pub(crate) stage: Vec<T>,
     field: Vec<T>,
     acc: Vec<T>,
+    /// Steps of the ODE taken so far: the state's time is ode_steps·dt (EuclideanSa: a stage of time τ uses M(τ)).
+    pub ode_steps: u64,
+    /// EuclideanSa's alignment matrix M(τ) of the current stage, and f64 scratch (4 d*d).
+    mt: Vec<T>,
+    scratch: Vec<f64>,
 }
 
 impl<T: Real> Sim<T> {
@@ -226,14 +296,17 @@ impl<T: Real> Sim<T> {
             stage: try_zeroed(ode_len)?,
             field: try_zeroed(ode_len)?,
             acc: try_zeroed(ode_len)?,
+            ode_steps: 0,
+            mt: if ode { try_zeroed(d.checked_mul(d)?)? } else { Vec::new() },
+            scratch: if ode { try_zeroed(d.checked_mul(d)?.checked_mul(4)?)? } else { Vec::new() },
         })
     }
 
     /// Bytes held by this simulation's buffers.
     pub fn bytes(&self) -> usize {
         let t = core::mem::size_of::<T>();
-        (self.x.len() + self.a.len() + self.v.len() + self.vy.len() + self.stage.len() + self.field.len() + self.acc.len()) * t
-            + (self.deltas.len() + self.gammas.len()) * 8
+        (self.x.len() + self.a.len() + self.v.len() + self.vy.len() + self.stage.len() + self.field.len() + self.acc.len() + self.mt.len()) * t
+            + (self.deltas.len() + self.gammas.len() + self.scratch.len()) * 8
             + self.attn.bytes()
     }
 
@@ -316,7 +389,7 @@ impl<T: Real> Sim<T> {
 
     fn rule(&self, delta: T) -> Rule<T> {
         match self.model {
-            Model::Softmax | Model::SphereSa => Rule::Softmax { beta: self.beta },
+            Model::Softmax | Model::SphereSa | Model::EuclideanSa => Rule::Softmax { beta: self.beta },
             Model::SphereUsa => Rule::Exp { beta: self.beta },
             Model::Markov => Rule::Sample { beta: self.beta },
             Model::Localmax => Rule::Threshold { delta, tau: self.tau, read: self.readings },
@@ -439,7 +512,9 @@ impl<T: Real> Sim<T> {
             return Err((StepError::BadArgument, 0));
         }
         let d = self.d;
-        self.eval_field_rows(k > 0, r0, r1).map_err(|e| (e, 0))?;
+        let dtf = self.dt.to_f64();
+        let tau = self.ode_steps as f64 * dtf + [0.0, 0.5 * dtf, 0.5 * dtf, dtf][if self.integrator == Integrator::Rk4 { k } else { 0 }];
+        self.eval_field_rows(k > 0, r0, r1, tau).map_err(|e| (e, 0))?;
         let dt = self.dt;
         let two = T::from_f64(2.0);
         let half = T::from_f64(0.5) * dt;
@@ -471,7 +546,11 @@ impl<T: Real> Sim<T> {
                     }
                 };
             }
-            normalize(&mut self.stage[i * d..i * d + d]).map_err(|e| (e, 1))?;
+            if self.model.on_sphere() {
+                normalize(&mut self.stage[i * d..i * d + d]).map_err(|e| (e, 1))?;
+            } else if !all_finite(&self.stage[i * d..i * d + d]) {
+                return Err((StepError::NonFinite, 1));
+            }
         }
         Ok(())
     }
@@ -487,25 +566,69 @@ impl<T: Real> Sim<T> {
     }
 
     /// field <- F(src) where src is the state (from_stage = false) or the stage buffer.
-    fn eval_field(&mut self, from_stage: bool) -> Result<(), StepError> {
+    fn eval_field(&mut self, from_stage: bool, tau: f64) -> Result<(), StepError> {
         let n = self.n;
-        self.eval_field_rows(from_stage, 0, n)
+        self.eval_field_rows(from_stage, 0, n, tau)
+    }
+
+    /// mt <- M(τ) = e^{τVᵀ} Aᵀ A e^{τV} (EuclideanSa), computed in f64.
+    fn euclidean_matrix(&mut self, tau: f64) {
+        let d = self.d;
+        let dd = d * d;
+        let (tv, rest) = self.scratch.split_at_mut(dd);
+        let (e, rest) = rest.split_at_mut(dd);
+        let (p, q) = rest.split_at_mut(dd);
+        for k in 0..dd {
+            tv[k] = if self.v_identity { if k % (d + 1) == 0 { tau } else { 0.0 } } else { tau * self.v[k].to_f64() };
+        }
+        expm(tv, d, e, p, q);
+        // G = A E (A identity: G = E), then M = Gᵀ G
+        if !self.a_identity {
+            for k in 0..dd {
+                tv[k] = self.a[k].to_f64();
+            }
+            mat_mul(tv, e, p, d);
+            e.copy_from_slice(p);
+        }
+        for r in 0..d {
+            for c in 0..d {
+                let mut s = 0.0;
+                for k in 0..d {
+                    s += e[k * d + r] * e[k * d + c];
+                }
+                self.mt[r * d + c] = T::from_f64(s);
+            }
+        }
     }
 
     /// The field rows r0 <= i < r1 from the whole of src (the attention pass
     /// reads a snapshot of it, so later writes to src rows do not matter).
-    fn eval_field_rows(&mut self, from_stage: bool, r0: usize, r1: usize) -> Result<(), StepError> {
+    fn eval_field_rows(&mut self, from_stage: bool, r0: usize, r1: usize, tau: f64) -> Result<(), StepError> {
         let rule = self.rule(T::ZERO);
         let d = self.d;
+        let euclid = self.model == Model::EuclideanSa;
+        if euclid {
+            self.euclidean_matrix(tau);
+        }
         let raw = self.integrator == Integrator::EulerRaw;
-        let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, .. } = self;
+        let Sim { x, stage, field, a, a_identity, v, v_identity, rng, attn, vy, mt, .. } = self;
         let src: &[T] = if from_stage { &stage[..] } else { &x[..] };
-        let a = if *a_identity { None } else { Some(&a[..]) };
+        let a = if euclid { Some(&mt[..]) } else if *a_identity { None } else { Some(&a[..]) };
         let v = if *v_identity { None } else { Some(&v[..]) };
         attn.load(src);
         attn.run_rows(r0, r1, a, rule, rng, |i, y| {
-            mat_vec(v, y, vy);
             let out = &mut field[i * d..i * d + d];
+            if euclid {
+                // F_i = V (y_i − s_i)
+                let si = &src[i * d..i * d + d];
+                for ((o, &yv), &sv) in out.iter_mut().zip(y).zip(si) {
+                    *o = yv - sv;
+                }
+                mat_vec(v, out, vy);
+                out.copy_from_slice(vy);
+                return Ok(());
+            }
+            mat_vec(v, y, vy);
             if raw {
                 out.copy_from_slice(vy);
             } else {
@@ -523,15 +646,20 @@ impl<T: Real> Sim<T> {
         })
     }
 
-    /// stage <- normalize(x + c * field), row by row.
+    /// stage <- normalize(x + c * field), row by row (no projection off the sphere; then a finiteness check).
     fn stage_from_field(&mut self, c: T) -> Result<(), StepError> {
         let d = self.d;
+        let sphere = self.model.on_sphere();
         for i in 0..self.n {
             let r = i * d..i * d + d;
             for k in r.clone() {
                 self.stage[k] = self.x[k] + c * self.field[k];
             }
-            normalize(&mut self.stage[r])?;
+            if sphere {
+                normalize(&mut self.stage[r])?;
+            } else if !all_finite(&self.stage[r]) {
+                return Err(StepError::NonFinite);
+            }
         }
         Ok(())
     }
@@ -539,40 +667,47 @@ impl<T: Real> Sim<T> {
     fn ode_step(&mut self) -> Result<(), StepError> {
         let dt = self.dt;
         let d = self.d;
+        let dtf = self.dt.to_f64();
+        let t0 = self.ode_steps as f64 * dtf;
         if self.integrator == Integrator::Rk4 {
             let two = T::from_f64(2.0);
             let half = T::from_f64(0.5) * dt;
-            self.eval_field(false)?;
+            self.eval_field(false, t0)?;
             self.acc.copy_from_slice(&self.field);
             self.stage_from_field(half)?;
-            self.eval_field(true)?;
+            self.eval_field(true, t0 + 0.5 * dtf)?;
             for (a, &f) in self.acc.iter_mut().zip(&self.field) {
                 *a = *a + two * f;
             }
             self.stage_from_field(half)?;
-            self.eval_field(true)?;
+            self.eval_field(true, t0 + 0.5 * dtf)?;
             for (a, &f) in self.acc.iter_mut().zip(&self.field) {
                 *a = *a + two * f;
             }
             self.stage_from_field(dt)?;
-            self.eval_field(true)?;
+            self.eval_field(true, t0 + dtf)?;
             let sixth = dt / T::from_f64(6.0);
             for (k, (a, &f)) in self.acc.iter_mut().zip(&self.field).enumerate() {
                 *a = *a + f;
                 self.stage[k] = self.x[k] + sixth * *a;
             }
         } else {
-            self.eval_field(false)?;
+            self.eval_field(false, t0)?;
             for k in 0..self.x.len() {
                 self.stage[k] = self.x[k] + dt * self.field[k];
             }
         }
         // Normalise every row into stage first so a failure leaves x untouched
-        // (normalize also refuses a non-finite row).
-        for i in 0..self.n {
-            normalize(&mut self.stage[i * d..i * d + d])?;
+        // (normalize also refuses a non-finite row); off the sphere, check finiteness.
+        if self.model.on_sphere() {
+            for i in 0..self.n {
+                normalize(&mut self.stage[i * d..i * d + d])?;
+            }
+        } else if !all_finite(&self.stage) {
+            return Err(StepError::NonFinite);
         }
         self.x.copy_from_slice(&self.stage);
+        self.ode_steps += 1;
         Ok(())
     }
 }

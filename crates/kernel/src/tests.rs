@@ -358,16 +358,18 @@ fn zeroed_allocation_is_zero() {
 
 #[test]
 fn codes_decode_to_enums_and_ode_is_a_property_not_an_order() {
-    let models: Vec<Model> = (0..7).map(|c| model_of(c).expect("known code")).collect();
+    let models: Vec<Model> = (0..8).map(|c| model_of(c).expect("known code")).collect();
     for (i, a) in models.iter().enumerate() {
         for b in &models[i + 1..] {
             assert_ne!(a, b);
         }
     }
-    assert_eq!(model_of(7), None);
+    assert_eq!(model_of(8), None);
     assert_eq!(model_of(u32::MAX), None);
-    let ode: Vec<u32> = (0..7).filter(|&c| model_of(c).unwrap().is_ode()).collect();
-    assert_eq!(ode, vec![MODEL_SPHERE_SA, MODEL_SPHERE_USA]);
+    let ode: Vec<u32> = (0..8).filter(|&c| model_of(c).unwrap().is_ode()).collect();
+    assert_eq!(ode, vec![MODEL_SPHERE_SA, MODEL_SPHERE_USA, MODEL_EUCLIDEAN_SA]);
+    let sphere: Vec<u32> = (0..8).filter(|&c| model_of(c).unwrap().on_sphere()).collect();
+    assert_eq!(sphere, vec![MODEL_SPHERE_SA, MODEL_SPHERE_USA]);
     assert!(model_of(MODEL_LOCALMAX).unwrap().reads_delta());
     assert!(!model_of(MODEL_HARDMAX).unwrap().reads_delta() && !model_of(MODEL_FRANK_WOLFE).unwrap().reads_delta());
     assert_eq!((update_of(UPDATE_CONVEX), update_of(UPDATE_RESIDUAL), update_of(2)), (Some(Update::Convex), Some(Update::Residual), None));
@@ -587,4 +589,25 @@ fn ode_rows_refuses_and_reports_the_phase() {
     z.v_identity = false;
     assert_eq!(z.ode_rows(0, 0, 1), Err((StepError::ZeroNorm, 1)));
     assert_eq!(z.x, vec![1.0, 0.0]);
+}
+
+// ---- SPEC 5.9: the matrix exponential of the euclidean-sa model
+
+#[test]
+fn expm_matches_closed_forms() {
+
+    let (mut e, mut p, mut q) = (vec![0.0; 4], vec![0.0; 4], vec![0.0; 4]);
+    // a rotation generator: exp([[0, -θ], [θ, 0]]) = [[cos θ, -sin θ], [sin θ, cos θ]]
+    let th = 2.5f64;
+    expm(&[0.0, -th, th, 0.0], 2, &mut e, &mut p, &mut q);
+    let want = [th.cos(), -th.sin(), th.sin(), th.cos()];
+    for k in 0..4 {
+        assert!((e[k] - want[k]).abs() < 1e-14, "rotation entry {}: {} vs {}", k, e[k], want[k]);
+    }
+    // a nilpotent: exp([[0, 3], [0, 0]]) = [[1, 3], [0, 1]] exactly
+    expm(&[0.0, 3.0, 0.0, 0.0], 2, &mut e, &mut p, &mut q);
+    assert_eq!(e, vec![1.0, 3.0, 0.0, 1.0]);
+    // a diagonal with a large entry: exp(diag(7, -2))
+    expm(&[7.0, 0.0, 0.0, -2.0], 2, &mut e, &mut p, &mut q);
+    assert!((e[0] / 7f64.exp() - 1.0).abs() < 1e-13 && (e[3] / (-2f64).exp() - 1.0).abs() < 1e-13 && e[1] == 0.0 && e[2] == 0.0);
 }
