@@ -4,6 +4,7 @@
  */
 import { afzFigure2 } from './afz-figure2.js';
 import { altafini } from './altafini.js';
+import { clusteringCases } from './clustering-cases.js';
 import { deltaSweep } from './delta-sweep.js';
 import { deltaVanishing } from './delta-vanishing.js';
 import { fwCells } from './fw-cells.js';
@@ -15,7 +16,7 @@ import { sphereClustering } from './sphere-clustering.js';
 import { strips } from './strips.js';
 import type { Experiment } from './types.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [afzFigure2, p6Square, deltaSweep, strips, quiescent, deltaVanishing, fwCells, metastability, sphereClustering, phaseDiagram, altafini];
+export const EXPERIMENTS: readonly Experiment[] = [afzFigure2, p6Square, deltaSweep, strips, quiescent, deltaVanishing, fwCells, metastability, sphereClustering, phaseDiagram, clusteringCases, altafini];
 
 /** The experiment of that name, or undefined. */
 export function findExperiment(name: string): Experiment | undefined {

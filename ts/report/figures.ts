@@ -82,6 +82,8 @@ export interface TrajectoryFigureOptions {
   hull?: boolean;
   size?: number;
   note?: string;
+  /** Extra SVG drawn under the paths (inside the clip), given the frame (data coordinates of the 2D view). */
+  extra?: (f: Frame) => string;
 }
 
 /**
@@ -106,6 +108,7 @@ export function trajectoryFigure(tr: Snapshots, proj: Projection2d, opts: Trajec
   const idx = evenly(count, opts.maxPoints ?? 200);
   const all = idx.map((s) => project(proj, tr.data, n, s * len));
   const body: string[] = [];
+  if (opts.extra) body.push(opts.extra(f));
   if (opts.hull !== false && proj.kind !== 'line') body.push(hullOf(f, projT.xs, projT.ys, { stroke: '#888', dash: '5 3' }));
   for (let i = 0; i < n; i += stride) {
     const xs = new Float64Array(idx.length);
