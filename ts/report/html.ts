@@ -119,8 +119,8 @@ const CSS = `
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}
 h1{font-size:1.5em;margin-bottom:4px}h2{font-size:1.2em;border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:32px}
 .sub{color:#555;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
-.figs{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0;max-width:100%}figure svg{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.85em;color:#444;max-width:520px}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px}figure{margin:0;min-width:0}figure svg{width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85em;color:#444}
 table{border-collapse:collapse;font-size:.85em;margin:10px 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}
 caption{text-align:left;font-size:.9em;color:#444;padding-bottom:4px}
 pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:.8em;max-height:480px}
