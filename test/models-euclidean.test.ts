@@ -49,7 +49,7 @@ describe('euclidean-sa (SPEC §5.9)', () => {
       const a = [0.7, 1.2];
       const x0 = initialPositions({ kind: 'uniform', n, d, seed: 11, low: -2, high: 2 });
       const sim = await Simulation.create({ model: 'euclidean-sa', positions: x0, n, d, V: [1, 0, 0, -0.5], A: [0.7, 0, 0, 1.2], dt: 0.1, integrator: 'euler', backend });
-      let z = Float64Array.from(x0);
+      let z: Float64Array = Float64Array.from(x0);
       for (let s = 0; s < 50; s++) {
         z = authorsEuler(z, n, d, lam, a, s * 0.1, 0.1);
         sim.step(1);

@@ -8,7 +8,9 @@ import { SplitMix64, initialPositions } from 'attention-dynamics';
 import type { BackendOption, DeltaOption, GammaOption, Model, Precision, SimulationOptions } from 'attention-dynamics';
 
 /** Every model of the package, in the picker's order. */
-export const MODELS: readonly Model[] = ['localmax', 'hardmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
+/** The models the page offers: all but euclidean-sa (unbounded in R^d for a general V; not measured here). */
+export type PlaygroundModel = Exclude<Model, 'euclidean-sa'>;
+export const MODELS: readonly PlaygroundModel[] = ['localmax', 'hardmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'];
 
 /** Initial conditions offered. 'p6' and 'afz0'..'afz3' fix n and d; 'npy' is an uploaded file. */
 export const INITS = ['uniform', 'gaussian', 'sphere', 'clusters', 'p6', 'afz0', 'afz1', 'afz2', 'afz3', 'npy'] as const;
@@ -35,7 +37,7 @@ export const MAX_N = 16000;
  * shared machine, Chromium; bench/playground.bench.mjs, README "Playground").
  * The page shows it as a hint next to n; larger n still runs, slower.
  */
-export const INTERACTIVE_N: Readonly<Record<Model, number>> = {
+export const INTERACTIVE_N: Readonly<Record<PlaygroundModel, number>> = {
   localmax: 8000,
   hardmax: 16000,
   softmax: 2000,
@@ -48,7 +50,7 @@ export const MAX_D = 16;
 
 /** Everything the page lets the user set; every field is in the URL. */
 export interface Params {
-  model: Model;
+  model: PlaygroundModel;
   n: number;
   d: number;
   init: InitChoice;

@@ -102,7 +102,7 @@ describe('threads: the sphere models, one round per integrator stage', () => {
 
   it('message passing (no SharedArrayBuffer): stepAsync of rk4 is bit-identical to one thread', async () => {
     const k = await loadKernel();
-    const params = { model: MODEL_CODE['sphere-usa'], beta: 1.5, tau: 1e-12, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.2, engine: 0 };
+    const params = { model: MODEL_CODE['sphere-usa'], beta: 1.5, tau: 1e-12, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.2, engine: 0, readings: 0 };
     const x0 = Float64Array.from(randomCloud(8, 19, 3));
     for (let i = 0; i < 19; i++) {
       const r = Math.hypot(x0[3 * i]!, x0[3 * i + 1]!, x0[3 * i + 2]!);
@@ -224,7 +224,7 @@ describe('threads: errors are those of one thread, with t and the state unchange
     await loadKernel();
     const inner = WasmBackend.createIn((await loadKernel()), 'f64', 10, 2);
     const b = await ThreadedBackend.create(inner, loadedModule()!, 2);
-    b.setParams({ model: MODEL_CODE.softmax, beta: 1, tau: 0, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0 });
+    b.setParams({ model: MODEL_CODE.softmax, beta: 1, tau: 0, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0, readings: 0 });
     b.setMatrix('A', null);
     b.setMatrix('V', null);
     const x0 = Float64Array.from(randomCloud(2, 10, 2));
@@ -292,7 +292,7 @@ describe('threads: run(), abort and dispose', () => {
     for (const shared of [true, false]) {
       const inner = WasmBackend.createIn(await loadKernel(), 'f64', 1500, 8);
       const b = await ThreadedBackend.create(inner, loadedModule()!, 2, shared);
-      b.setParams({ model: MODEL_CODE.softmax, beta: 1, tau: 0, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0 });
+      b.setParams({ model: MODEL_CODE.softmax, beta: 1, tau: 0, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0, readings: 0 });
       b.setMatrix('A', null);
       b.setMatrix('V', null);
       b.setPositions(Float64Array.from(randomCloud(3, 1500, 8)));
@@ -316,7 +316,7 @@ describe('threads: run(), abort and dispose', () => {
 describe('threads: message passing (no SharedArrayBuffer, as on a page that is not cross-origin isolated)', () => {
   it('stepAsync is bit-identical to one thread (softmax-markov, f32, n = 23 on 3 workers); sync step() throws naming run()', async () => {
     const k = await loadKernel();
-    const params = { model: MODEL_CODE['softmax-markov'], beta: 2, tau: 1e-5, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0 };
+    const params = { model: MODEL_CODE['softmax-markov'], beta: 2, tau: 1e-5, update: 0, h: 1, sphere: false, integrator: 2, dt: 0.1, engine: 0, readings: 0 };
     const x0 = Float64Array.from(randomCloud(6, 23, 3));
     const setUp = (b: { setParams: (p: typeof params) => void; setMatrix: (w: 'A' | 'V', M: null) => void; setSeed: (s: bigint) => void; setPositions: (x: Float64Array) => void }) => {
       b.setParams(params);
