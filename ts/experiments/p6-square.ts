@@ -55,7 +55,14 @@ export const p6Square: Experiment = {
         dist.push(delta > 0 ? Math.abs(pyv) : Math.hypot(pxv - 1, pyv - 1));
         for (let k = 0; k < 8; k++) verticesMoved = Math.max(verticesMoved, Math.abs((tr.data[o + k] as number) - (x0[k] as number)));
       }
-      const fit = linearFit(ts, dist.map(Math.log));
+      // SPEC §4: check a geometric decay only while the error is far above the rounding of its target.
+      // δ = 0 measures |p − (1, 1)| by cancellation against coordinates near 1 (absolute rounding
+      // ulp(1) = 2.2e-16), so its fit keeps distances >= 1e8·ulp(1) (relative error <= 1e-8 per point);
+      // δ = 0.05 measures p_y itself, which carries relative rounding only: every point is kept.
+      const floor = delta > 0 ? 0 : 1e8 * Number.EPSILON;
+      const keep = ts.map((_, k) => (dist[k] as number) >= floor && (dist[k] as number) > 0);
+      const fit = linearFit(ts.filter((_, k) => keep[k]), dist.filter((_, k) => keep[k]).map(Math.log));
+      const fitPoints = keep.filter(Boolean).length;
       const predicted = ts.map((t) => (delta > 0 ? 0.01 * (7 / 9) ** t : 0.99 * (2 / 3) ** t));
       let maxRel = 0;
       for (let k = 0; k < ts.length; k++) maxRel = Math.max(maxRel, Math.abs((dist[k] as number) - (predicted[k] as number)) / (predicted[k] as number));
@@ -67,6 +74,7 @@ export const p6Square: Experiment = {
         predicted,
         slope: fit.slope,
         r2: fit.r2,
+        fitPoints,
         expectedSlope: expected[delta] as number,
         maxRelativeError: maxRel,
         pxConstant: px.every((v) => v === 1),
@@ -109,6 +117,7 @@ export const p6Square: Experiment = {
         delta: x.delta,
         limit: x.delta > 0 ? [1, 0] : [1, 1],
         fittedSlope: x.slope,
+        fitPoints: x.fitPoints,
         expectedSlope: x.expectedSlope,
         slopeError: x.slope - x.expectedSlope,
         r2: x.r2,
