@@ -72,7 +72,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['delta and schedule together', () => [...base(), '--delta', '0.1', '--delta-schedule', 'power:0.2,1'], /give --delta or --delta-schedule, not both/],
   ['delta with hardmax', () => ['run', '--model', 'hardmax', '--init', good, '--delta', '0.1'], /--delta applies to --model localmax only/],
   ['missing model', () => ['run', '--init', good], /--model is required/],
-  ['unknown model', () => ['run', '--model', 'maxmax', '--init', good], /--model must be 'hardmax', 'localmax', .* or 'sphere-usa'; got "maxmax"$/],
+  ['unknown model', () => ['run', '--model', 'maxmax', '--init', good], /--model must be 'hardmax', 'localmax', .* or 'euclidean-sa'; got "maxmax"$/],
   ['matrix of the wrong shape', () => [...base(), '--A', f('A3.npy')], /--A .*must have shape \(2, 2\).*got shape \(3, 3\)/],
   ['no initial state', () => ['run', '--model', 'hardmax'], /give the initial state/],
   ['init together with generator options', () => [...base(), '--init-seed', '3'], /--init FILE cannot be combined with --init-seed/],
