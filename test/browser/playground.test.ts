@@ -103,9 +103,10 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'playground (Vite build, Chromiu
         return s.t === tt && s.framesDrawn > before;
       },
       [t, drawnBefore] as const,
-      // a liveness bound, not a timing claim: the first frame (worker start, kernel compile,
-      // first analysis) once took over 10 s on a loaded 2-core machine
-      { timeout: 25_000 },
+      // a liveness bound, not a timing claim: the first frames (worker start, kernel compile,
+      // first analysis) once took over 10 s, and once over 25 s, on a 2-core machine running the
+      // rest of the suite beside it (the test passed in 2 s alone on the same clone)
+      { timeout: 60_000 },
     );
   }
 
