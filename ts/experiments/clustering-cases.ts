@@ -9,7 +9,8 @@
  *
  *  - polytope: V = I. Expected: the tokens cluster at the vertices of a convex polytope.
  *  - hyperplanes: V entrywise positive (Perron–Frobenius; the 2D example of the script).
- *    Expected: the tokens gather on a few parallel hyperplanes (lines in 2D).
+ *    Expected (the paper, for a simple positive leading eigenvalue): the tokens gather on at
+ *    most three parallel hyperplanes (lines in 2D).
  *  - codimension-k: V = (R + Rᵀ)/2, R ~ U[0, 1]^{3×3}: conjectured in the paper; reported.
  *  - polytope × hyperplane: V = diag(1, 1, −0.5). Expected: a polytope in the first two
  *    coordinates, free along the last (the tokens on lines parallel to e_3).
@@ -129,7 +130,7 @@ function caseList(small: boolean): Case[] {
   void small;
   return [
     { id: 'polytope', title: 'polytope: A = I, V = I', d: 2, V: [1, 0, 0, 1], expected: 'clusters at the vertices of a convex polytope', clustered: 'all' },
-    { id: 'hyperplanes', title: 'hyperplanes: V entrywise positive', d: 2, V: [0.64709742, 0.81911926, 0.61210449, 0.63263484], expected: 'a few parallel hyperplanes (lines in 2D)', clustered: 'normal' },
+    { id: 'hyperplanes', title: 'hyperplanes: V entrywise positive', d: 2, V: [0.64709742, 0.81911926, 0.61210449, 0.63263484], expected: 'at most three parallel hyperplanes (lines in 2D): 2305.05465 for a simple positive leading eigenvalue', clustered: 'normal' },
     { id: 'codimension-k', title: 'codimension k: V = (R + Rᵀ)/2', d: 3, V: Vsym, expected: 'conjectured in the paper (reported, not asserted)', clustered: 'eigen' },
     { id: 'polytope-x-hyperplane', title: 'polytope × hyperplane: V = diag(1, 1, −0.5)', d: 3, V: [1, 0, 0, 0, 1, 0, 0, 0, -0.5], expected: 'a polytope in (z_1, z_2), free along z_3', clustered: [0, 1] },
   ];
