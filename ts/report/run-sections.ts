@@ -383,14 +383,16 @@ export function runSections(tr: Trajectory, facts: RunFacts, choices: ReportChoi
   const tsFigs: Figure[] = [];
   const countSeries: Series[] = [];
   const finals: string[] = [];
-  const addCount = (ys: number[] | null, what: string, k: number): void => {
+  // Counts often coincide (e.g. 4 clusters at 4 hull vertices): a wide solid line under a dashed and a
+  // dotted one keeps each visible where they overlap.
+  const addCount = (ys: number[] | null, what: string, k: number, strokeWidth: number, dash?: string): void => {
     if (!ys) return;
-    countSeries.push({ x: seriesT, y: ys, label: what, color: color(k), markers: seriesT.length <= 60 });
+    countSeries.push({ x: seriesT, y: ys, label: what, color: color(k), markers: seriesT.length <= 60, strokeWidth, ...(dash ? { dash } : {}) });
     finals.push(`${ys[ys.length - 1]} ${what}`);
   };
-  addCount(clusterCount, 'clusters', 0);
-  addCount(hullCount, 'hull vertices', 1);
-  addCount(leaderCount, 'leaders', 2);
+  addCount(clusterCount, 'clusters', 0, 4);
+  addCount(hullCount, 'hull vertices', 1, 2, '6 4');
+  addCount(leaderCount, 'leaders', 2, 1.5, '2 3');
   if (countSeries.length > 0) {
     const zeros = countSeries.some((c) => Array.prototype.some.call(c.y, (v: number) => v <= 0));
     tsFigs.push({
@@ -404,9 +406,10 @@ export function runSections(tr: Trajectory, facts: RunFacts, choices: ReportChoi
         yLog: true,
         width: 520,
         height: 340,
+        // one end label per distinct final value (equal values would print on top of each other)
         extra: (f) =>
-          countSeries
-            .map((c) => label(f, c.x[c.x.length - 1] as number, c.y[c.y.length - 1] as number, String(c.y[c.y.length - 1]), { anchor: 'end', dx: -3, dy: -4, color: c.color, size: 11 }))
+          [...new Map(countSeries.map((c) => [c.y[c.y.length - 1] as number, c] as const)).values()]
+            .map((c) => label(f, c.x[c.x.length - 1] as number, c.y[c.y.length - 1] as number, String(c.y[c.y.length - 1]), { anchor: 'end', dx: -3, dy: -4, color: countSeries.filter((o) => o.y[o.y.length - 1] === c.y[c.y.length - 1]).length > 1 ? '#333' : c.color, size: 11 }))
             .join(''),
       }),
       caption: `On ${seriesT.length} snapshots spread over the run; log count axis, so a few final clusters stay visible next to n = ${n}; the final values are written at the right end.${zeros ? ' Zero counts cannot be drawn on the log axis and are left out.' : ''}`,
