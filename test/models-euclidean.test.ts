@@ -104,6 +104,17 @@ describe('euclidean-sa (SPEC §5.9)', () => {
     await expect(Simulation.create({ model: 'euclidean-sa', ...p, sphere: true } as never)).rejects.toThrow(/sphere/);
   });
 
+  it('f32: a step whose result leaves the float32 range is refused on both backends (property seed 3: js stored it as Infinity)', async () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      const positions = Array.from({ length: 18 }, (_, k) => (k === 4 ? 1000 : 0));
+      const sim = await Simulation.create({ model: 'euclidean-sa', positions, n: 6, d: 3, beta: 0, V: [1e37, 0, 0, 0, 1e37, 0, 0, 0, 1e37], integrator: 'euler', precision: 'f32', backend });
+      expect(() => sim.step(1)).toThrow(RangeError);
+      expect(sim.t).toBe(0);
+      expect(Array.from(sim.positions())).toEqual(positions);
+      sim.dispose();
+    }
+  });
+
   it('an overflowing run stops with a RangeError naming t and keeps the last good state (V = 3I grows e^{tV} fast)', async () => {
     const sim = await Simulation.create({ model: 'euclidean-sa', positions: [1, 0, 0, 1, -1, -1], n: 3, d: 2, V: [60, 0, 0, 60], dt: 1, integrator: 'euler' });
     let err: unknown = null;

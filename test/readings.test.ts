@@ -129,7 +129,7 @@ describe('localmax readings: invariants and agreement', () => {
     await expect(Simulation.create({ model: 'localmax', ...p, gap: 'relatve' } as unknown as SimulationOptions)).rejects.toThrow(/gap/);
     await expect(Simulation.create({ model: 'localmax', ...p, threshold: 'loose' } as unknown as SimulationOptions)).rejects.toThrow(/threshold/);
     await expect(Simulation.create({ model: 'localmax', ...p, includeSelf: 'yes' } as unknown as SimulationOptions)).rejects.toThrow(/includeSelf/);
-    await expect(Simulation.create({ model: 'localmax', ...p, selfWeight: 'average', alpha: 2 })).rejects.toThrow(/selfWeight 'average'.*alpha/);
+    await expect(Simulation.create({ model: 'localmax', ...p, selfWeight: 'average', alpha: 2 })).rejects.toThrow(/selfWeight: 'average'.*alpha/);
   });
 });
 

@@ -185,7 +185,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
   const selfWeight = checkOneOf(opts.selfWeight, 'selfWeight', ['residual', 'average'] as const, 'residual');
   if (selfWeight === 'average') {
     for (const k of ['alpha', 'gamma', 'V', 'h'] as const) {
-      if (opts[k] !== undefined) throw new TypeError(`selfWeight 'average' (x_i ← mean over C_i ∪ {i}) takes no ${k}; got ${k} = ${String(opts[k])}`);
+      if (opts[k] !== undefined) throw new TypeError(`selfWeight: 'average' (x_i ← mean over C_i ∪ {i}) takes no ${k}; got ${k} = ${show(opts[k])}`);
     }
   }
   const readings =

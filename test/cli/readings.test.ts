@@ -45,6 +45,6 @@ describe('localmax readings on the command line', () => {
     expect(other.stderr).toMatch(/option 'threshold' does not apply to model 'softmax'/);
     const avg = cli(['run', '--model', 'localmax', '--self-weight', 'average', '--alpha', '2', '--n', '4', '--d', '2', '--out', join(dir, 'bad3')]);
     expect(avg.code).toBe(2);
-    expect(avg.stderr).toMatch(/selfWeight 'average'/);
+    expect(avg.stderr).toMatch(/selfWeight: 'average'/);
   });
 });

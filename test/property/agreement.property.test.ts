@@ -65,7 +65,8 @@ function ktq(K: number[] | null, Q: number[] | null, d: number): Float64Array {
 function validCase(): fc.Arbitrary<Case> {
   return fc
     .record({
-      model: fc.constantFrom(...MODELS),
+      // euclidean-sa has no reference here; its wasm/js agreement is test/models-euclidean.test.ts
+      model: fc.constantFrom(...MODELS.filter((m) => m !== 'euclidean-sa')),
       precision: fc.constantFrom('f64', 'f32'),
       n: fc.integer({ min: 1, max: 12 }),
       d: fc.integer({ min: 1, max: 6 }),

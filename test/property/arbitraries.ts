@@ -9,14 +9,17 @@
  */
 import fc from 'fast-check';
 
-export const MODELS = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa'] as const;
+export const MODELS = ['hardmax', 'localmax', 'softmax', 'frank-wolfe', 'softmax-markov', 'sphere-sa', 'sphere-usa', 'euclidean-sa'] as const;
 export type ModelName = (typeof MODELS)[number];
-export const ODE: ReadonlySet<string> = new Set(['sphere-sa', 'sphere-usa']);
+/** The continuous-time models (dt, integrator; no alpha, gamma, h, sphere). */
+export const ODE: ReadonlySet<string> = new Set(['sphere-sa', 'sphere-usa', 'euclidean-sa']);
+/** The models whose tokens live on the unit sphere. */
+export const SPHERE: ReadonlySet<string> = new Set(['sphere-sa', 'sphere-usa']);
 
 /** Every option name of Simulation.create, plus the names errors may use for derived quantities. */
 export const OPTION_NAMES: ReadonlySet<string> = new Set([
   'model', 'positions', 'n', 'd', 'alpha', 'gamma', 'delta', 'beta', 'A', 'Q', 'K', 'V', 'h', 'sphere', 'seed', 'dt',
-  'integrator', 'tieTolerance', 'backend', 'precision',
+  'integrator', 'tieTolerance', 'backend', 'precision', 'gap', 'threshold', 'includeSelf', 'selfWeight', 'afterStep',
   // derived names used by the messages: the step count of step(k), the size n*d, the product KᵀQ
   'k', 'n*d', 'KᵀQ',
 ]);
@@ -343,6 +346,11 @@ function applies(model: string, key: string): boolean {
     case 'dt':
     case 'integrator':
       return ode;
+    case 'gap':
+    case 'threshold':
+    case 'includeSelf':
+    case 'selfWeight':
+      return model === 'localmax';
     default:
       return true;
   }
@@ -385,6 +393,10 @@ export function optionsCase(): fc.Arbitrary<OptionsCase> {
           dt: option(fc.oneof(fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.constantFrom(1e3, 1e300, 5e-324))),
           integrator: option(fc.constantFrom('euler', 'euler-raw', 'rk4', 'midpoint')),
           tieTolerance: option(fc.oneof(fc.double({ min: 0, max: 1e-3, noNaN: true }), fc.constantFrom(0, 1e300))),
+          gap: option(fc.constantFrom('absolute', 'relative')),
+          threshold: option(fc.constantFrom('non-strict', 'strict')),
+          includeSelf: option(fc.boolean()),
+          selfWeight: option(fc.constantFrom('residual', 'average')),
           useQK: fc.boolean(),
           residual: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         })
@@ -394,6 +406,7 @@ export function optionsCase(): fc.Arbitrary<OptionsCase> {
           const pick: Record<string, unknown> = {
             alpha: o.alpha, gamma: o.gamma, delta: o.delta, beta: o.beta, h: o.h, sphere: o.sphere, seed: o.seed,
             dt: o.dt, integrator: o.integrator, tieTolerance: o.tieTolerance, V: o.V,
+            gap: o.gap, threshold: o.threshold, includeSelf: o.includeSelf, selfWeight: o.selfWeight,
           };
           if (o.useQK) {
             pick.Q = o.Q;

@@ -17,7 +17,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Simulation } from '../../ts/index.js';
-import { ODE, ScheduleBoom, build, namedIn, optionsCase } from './arbitraries.js';
+import { SPHERE, ScheduleBoom, build, namedIn, optionsCase } from './arbitraries.js';
 import { DEBUG, bump, checkProperty, summary } from './config.js';
 
 const FILE = 'test/property/options.property.test.ts';
@@ -83,7 +83,7 @@ describe('property: options of every model × backend × precision', () => {
       stats.models.set(sim.model, (stats.models.get(sim.model) ?? 0) + 1);
       try {
         expectFinite(sim.positions(), 'after create');
-        const onSphere = ODE.has(sim.model) || options.sphere === true;
+        const onSphere = SPHERE.has(sim.model) || options.sphere === true;
         const f32 = sim.precision === 'f32';
         let failed = false;
         for (const k of steps) {

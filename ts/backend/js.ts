@@ -366,7 +366,12 @@ export class JsBackend implements Backend {
   #finishStage(): void {
     const stage = this.#stage;
     if (this.#p.model === MODEL_CODE['euclidean-sa']) {
-      for (let k = 0; k < stage.length; k++) if (!Number.isFinite(stage[k] as number)) throw new StepFailure(STATUS.nonFinite);
+      // finite as it will be stored: in f32 a value beyond the float32 range would become ±Infinity in #x
+      const f32 = this.precision === 'f32';
+      for (let k = 0; k < stage.length; k++) {
+        const v = stage[k] as number;
+        if (!Number.isFinite(f32 ? Math.fround(v) : v)) throw new StepFailure(STATUS.nonFinite);
+      }
     } else {
       for (let i = 0; i < this.n; i++) normalizeRow(stage, i * this.d, this.d);
     }
