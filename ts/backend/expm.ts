@@ -5,8 +5,8 @@
  * and wasm backends use the same bits of M(τ).
  */
 
-/** c = a b for row-major d*d matrices (sums in ascending k). */
-function matMul(a: Float64Array, b: Float64Array, c: Float64Array, d: number): void {
+/** c = a b for row-major d*d matrices (sums in ascending k); c is the caller's, distinct from a and b. */
+export function matMul(a: Float64Array, b: Float64Array, c: Float64Array, d: number): void {
   for (let r = 0; r < d; r++) {
     for (let col = 0; col < d; col++) {
       let s = 0;

@@ -123,11 +123,10 @@ function angleDeg(u: readonly number[], v: readonly number[]): number {
   return (Math.acos(Math.min(1, dot / (nu * nv))) * 180) / Math.PI;
 }
 
-function caseList(small: boolean): Case[] {
+function caseList(): Case[] {
   // codimension-k: V = (R + Rᵀ)/2, R uniform in [0, 1]^{3×3} from SplitMix64(5) (fixed, so the report is reproducible)
   const R = initialPositions({ kind: 'uniform', n: 3, d: 3, seed: 5, low: 0, high: 1 });
   const Vsym = Array.from({ length: 9 }, (_, k) => ((R[k] as number) + (R[(k % 3) * 3 + Math.floor(k / 3)] as number)) / 2);
-  void small;
   return [
     { id: 'polytope', title: 'polytope: A = I, V = I', d: 2, V: [1, 0, 0, 1], expected: 'clusters at the vertices of a convex polytope', clustered: 'all' },
     { id: 'hyperplanes', title: 'hyperplanes: V entrywise positive', d: 2, V: [0.64709742, 0.81911926, 0.61210449, 0.63263484], expected: 'at most three parallel hyperplanes (lines in 2D): 2305.05465 for a simple positive leading eigenvalue', clustered: 'normal' },
@@ -148,7 +147,7 @@ export const clusteringCases: Experiment = {
     const dt = 0.1;
     const steps = Math.round(T / dt);
     const relTol = 0.02;
-    const cases = caseList(ctx.small);
+    const cases = caseList();
     const integrators = ctx.small ? (['euler'] as const) : (['euler', 'rk4'] as const);
     ctx.progress(0, cases.length * integrators.length);
     let done = 0;

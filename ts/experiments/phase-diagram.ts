@@ -19,6 +19,7 @@
  * along the β axis; systems are split over a worker pool (`ctx.map`).
  */
 import { initialPositions } from '../init.js';
+import { matMul } from '../backend/expm.js';
 import { Simulation } from '../simulation.js';
 import type { Figure } from '../report/html.js';
 import { heatmap, linePlot, color } from '../report/svg.js';
@@ -66,9 +67,10 @@ function gaussianMatrix(d: number, seed: number): Float64Array {
   return initialPositions({ kind: 'gaussian', n: d, d, seed });
 }
 
+/** a b as a new matrix (the product of ts/backend/expm.ts). */
 function mul(a: Float64Array, b: Float64Array, d: number): Float64Array {
   const c = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) c[i * d + j] = (c[i * d + j] as number) + (a[i * d + k] as number) * (b[k * d + j] as number);
+  matMul(a, b, c, d);
   return c;
 }
 
