@@ -188,8 +188,7 @@ export function resolveOptions(options: SimulationOptions | FlatSimulationOption
       if (opts[k] !== undefined) throw new TypeError(`selfWeight: 'average' (x_i ← mean over C_i ∪ {i}) takes no ${k}; got ${k} = ${show(opts[k])}`);
     }
   }
-  const readings =
-    (gap === 'relative' ? READING_BITS.relative : 0) | (strictness === 'strict' ? READING_BITS.strict : 0) | (includeSelf || selfWeight === 'average' ? READING_BITS.includeSelf : 0);
+  const readings = readingBits({ gap, threshold: strictness, includeSelf, selfWeight });
   if (opts.afterStep !== undefined && typeof opts.afterStep !== 'function') throw typeError('afterStep', 'a function (x: Float64Array, t: number) => void', opts.afterStep);
 
   let alpha: number | null = opts.alpha === undefined ? null : checkNumber(opts.alpha, 'alpha', { min: 0, minExclusive: true });
@@ -269,11 +268,20 @@ export const TREE_MAX_D = 3;
 export const AUTO_TREE_MIN_N: Readonly<Record<'hardmax' | 'localmax' | 'frank-wolfe', number>> = { localmax: 2048, hardmax: 16384, 'frank-wolfe': 16384 };
 const ENGINES = ['dense', 'tree', 'auto'] as const;
 
-/** Whether the tree engine may run (its memory is then counted by the size check before any copy). */
+/** The localmax readings as kernel bits (READING_BITS); values other than the non-default ones count as the default. */
+function readingBits(o: { gap?: unknown; threshold?: unknown; includeSelf?: unknown; selfWeight?: unknown }): number {
+  return (
+    (o.gap === 'relative' ? READING_BITS.relative : 0) |
+    (o.threshold === 'strict' ? READING_BITS.strict : 0) |
+    (o.includeSelf === true || o.selfWeight === 'average' ? READING_BITS.includeSelf : 0)
+  );
+}
+
+/** Whether the tree engine may run (its memory is then counted by the size check before any copy); readings run dense. */
 function mayUseTree(opts: FlatSimulationOptions, d: number): boolean {
   const m = opts.model;
   // readPositions runs after the model was checked, so opts.model is a Model here
-  return isThreshold(m as Model) && d <= TREE_MAX_D && opts.engine !== 'dense';
+  return isThreshold(m as Model) && d <= TREE_MAX_D && opts.engine !== 'dense' && (m !== 'localmax' || readingBits(opts) === 0);
 }
 
 /** The `engine` option resolved: 'tree' or 'dense' (see SimulationOptions.engine). */
